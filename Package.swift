@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+// hookd: train on libtorch, watch activations through Swift module hooks, serve them over HTTP.
+import PackageDescription
+
+/// libtorch's C++ is compiled optimised even in debug builds: the shim holds the fused
+/// statistics kernel and the optimizer steps, which are hot paths in every test and run.
+let optimisedCxx: [CXXSetting] = [.unsafeFlags(["-O2"])]
+
+let package = Package(
+    name: "hookd",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "hookd", targets: ["hookd"]),
+        .library(name: "HookKit", targets: ["HookKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C at the edges.
+        .target(
+            name: "CTorch",
+            cxxSettings: optimisedCxx,
+            linkerSettings: [
+                .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"),
+            ]
+        ),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+
+        // One job per Swift target.
+        .target(name: "Torch", dependencies: ["CTorch"]),
+        .target(name: "Datasets", dependencies: ["CZlib", "CPNG"]),
+        .target(name: "HookKit", dependencies: ["Torch", "Datasets"]),
+        .target(name: "StatsStore", dependencies: ["CSQLite"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "HookKit", "StatsStore", "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "hookd",
+            dependencies: [
+                "Daemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "HookKitTests", dependencies: ["HookKit"]),
+        .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon"]),
+    ],
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,197 @@
+/*
+ * ctorch.h — a plain C ABI over libtorch (ATen + autograd), for Swift.
+ *
+ * Why a shim: Swift cannot import libtorch's C++ headers. Every function here catches C++
+ * exceptions and turns them into a status code; the message is kept per thread.
+ *
+ * Conventions
+ *   - Every `ct_tensor` returned through an out-parameter is +1: the caller owns it and must
+ *     release it with ct_free(). Arguments are borrowed unless said otherwise.
+ *   - Functions returning `int` return CT_OK (0) on success and CT_ERROR on failure; on failure
+ *     ct_last_error() holds libtorch's message until the next failing call on the same thread.
+ *   - Optional tensor arguments may be NULL.
+ */
+#ifndef CTORCH_H
+#define CTORCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CT_OK 0
+#define CT_ERROR 1
+#define CT_MAX_DIMS 16
+
+/// Opaque owning handle to an at::Tensor.
+typedef struct ct_tensor_s *ct_tensor;
+
+typedef enum { CT_FLOAT32 = 0, CT_INT64 = 1, CT_BOOL = 2, CT_UINT8 = 3, CT_FLOAT64 = 4 } ct_dtype;
+
+/// The message of the last failing call on this thread ("" if none). Valid until the next failure.
+const char *ct_last_error(void);
+
+/* ---------- lifetime and identity ---------- */
+void ct_free(ct_tensor t);
+/// A second handle to the same tensor (same storage, same autograd identity).
+int ct_retain(ct_tensor t, ct_tensor *out);
+/// Address of the TensorImpl: equal for handles of the same tensor (used to count shared parameters once).
+uintptr_t ct_identity(ct_tensor t);
+/// Address of the first element of the storage (used to detect shared storage).
+uintptr_t ct_storage_identity(ct_tensor t);
+
+/* ---------- creation ---------- */
+/// Copies `data` (laid out contiguously in `dtype`) into a new tensor of `shape`.
+int ct_from_data(const void *data, const int64_t *shape, int ndim, ct_dtype dtype, ct_tensor *out);
+int ct_full(const int64_t *shape, int ndim, double value, ct_dtype dtype, ct_tensor *out);
+/// Standard normal (kind 0) or uniform [0, 1) (kind 1) values from the default generator.
+int ct_random(const int64_t *shape, int ndim, int kind, ct_tensor *out);
+int ct_arange(int64_t end, ct_dtype dtype, ct_tensor *out);
+/// A random permutation of 0..<n (int64) from the default generator.
+int ct_randperm(int64_t n, ct_tensor *out);
+
+/* ---------- metadata and data ---------- */
+int ct_ndim(ct_tensor t);
+/// Writes up to CT_MAX_DIMS sizes into `shape`; returns the number of dims.
+int ct_shape(ct_tensor t, int64_t *shape);
+ct_dtype ct_get_dtype(ct_tensor t);
+int64_t ct_numel(ct_tensor t);
+/// Copies the elements, converted to `dtype`, into `dst` (`capacity` elements). Works on any layout.
+int ct_copy_out(ct_tensor t, ct_dtype dtype, void *dst, int64_t capacity);
+/// The single value of a one-element tensor, as a double.
+int ct_item(ct_tensor t, double *out);
+
+/* ---------- element-wise and linear algebra ---------- */
+typedef enum {
+    CT_NEG, CT_EXP, CT_LOG, CT_SQRT, CT_ABS, CT_RELU, CT_SIGMOID, CT_TANH, CT_SQUARE,
+    CT_CONTIGUOUS, CT_CLONE, CT_DETACH, CT_ZEROS_LIKE, CT_ONES_LIKE, CT_RSQRT,
+} ct_unary_op;
+int ct_unary(ct_unary_op op, ct_tensor a, ct_tensor *out);
+
+typedef enum {
+    CT_ADD, CT_SUB, CT_MUL, CT_DIV, CT_MATMUL, CT_EQ, CT_NE, CT_GT, CT_LT, CT_GE, CT_LE,
+    CT_MAXIMUM, CT_MINIMUM, CT_POW,
+} ct_binary_op;
+int ct_binary(ct_binary_op op, ct_tensor a, ct_tensor b, ct_tensor *out);
+int ct_binary_scalar(ct_binary_op op, ct_tensor a, double s, ct_tensor *out);
+/// `s op a` (scalar on the left): CT_SUB gives s - a, CT_DIV s / a, CT_POW s ** a.
+int ct_scalar_binary(ct_binary_op op, double s, ct_tensor a, ct_tensor *out);
+
+/* ---------- in place (for optimizers, initialisers and buffers; no autograd history) ---------- */
+typedef enum { CT_COPY_, CT_ADD_, CT_SUB_, CT_MUL_, CT_DIV_ } ct_inplace_op;
+/// a = a op b (b broadcast to a). Runs under no-grad.
+int ct_inplace(ct_inplace_op op, ct_tensor a, ct_tensor b);
+/// a = a op s; CT_COPY_ fills a with s. Runs under no-grad.
+int ct_inplace_scalar(ct_inplace_op op, ct_tensor a, double s);
+/// Fills in place from the default generator: uniform in [a, b) (kind 1) or normal(a, b) (kind 0).
+int ct_fill_random_(ct_tensor t, int kind, double a, double b);
+
+/* ---------- reductions ---------- */
+typedef enum { CT_SUM, CT_MEAN, CT_AMAX, CT_AMIN, CT_ARGMAX, CT_STD, CT_VAR, CT_LOGSUMEXP } ct_reduce_op;
+/// Reduces over `dims` (all dims when ndims == 0). CT_STD and CT_VAR are unbiased; CT_ARGMAX takes one dim.
+int ct_reduce(ct_reduce_op op, ct_tensor a, const int64_t *dims, int ndims, bool keepdim, ct_tensor *out);
+
+/* ---------- shape ---------- */
+int ct_reshape(ct_tensor a, const int64_t *shape, int ndim, ct_tensor *out);
+int ct_permute(ct_tensor a, const int64_t *dims, int ndim, ct_tensor *out);
+int ct_transpose(ct_tensor a, int64_t d0, int64_t d1, ct_tensor *out);
+int ct_narrow(ct_tensor a, int64_t dim, int64_t start, int64_t length, ct_tensor *out);
+int ct_select(ct_tensor a, int64_t dim, int64_t index, ct_tensor *out);
+int ct_index_select(ct_tensor a, int64_t dim, ct_tensor index, ct_tensor *out);
+int ct_unsqueeze(ct_tensor a, int64_t dim, ct_tensor *out);
+int ct_squeeze(ct_tensor a, int64_t dim, ct_tensor *out);
+int ct_flatten(ct_tensor a, int64_t start, int64_t end, ct_tensor *out);
+int ct_expand(ct_tensor a, const int64_t *shape, int ndim, ct_tensor *out);
+/// Concatenates (kind 0) or stacks (kind 1) `count` tensors along `dim`.
+int ct_join(const ct_tensor *tensors, int count, int64_t dim, int kind, ct_tensor *out);
+int ct_to_dtype(ct_tensor a, ct_dtype dtype, ct_tensor *out);
+int ct_softmax(ct_tensor a, int64_t dim, bool log, ct_tensor *out);
+
+/* ---------- autograd ---------- */
+int ct_set_requires_grad(ct_tensor t, bool requires);
+bool ct_requires_grad(ct_tensor t);
+bool ct_is_leaf(ct_tensor t);
+/// Backpropagates from `t`; `grad` may be NULL for a scalar `t`.
+int ct_backward(ct_tensor t, ct_tensor grad, bool retain_graph);
+/// The accumulated gradient, or *out = NULL when none is defined.
+int ct_grad(ct_tensor t, ct_tensor *out);
+/// Replaces the gradient (NULL undefines it, like `p.grad = None`).
+int ct_set_grad(ct_tensor t, ct_tensor grad);
+/// Whether autograd records operations on this thread.
+bool ct_grad_enabled(void);
+void ct_set_grad_enabled(bool enabled);
+
+/// A gradient hook: receives the gradient (borrowed) and returns NULL to keep it, or a +1
+/// replacement tensor. It must not throw or longjmp.
+typedef ct_tensor (*ct_grad_hook_fn)(void *context, ct_tensor grad);
+/// Called once when libtorch drops the hook (removal or tensor destruction): release `context`.
+typedef void (*ct_release_fn)(void *context);
+/// Registers a gradient hook on `t` (which must require grad); *handle identifies it for removal.
+int ct_register_grad_hook(ct_tensor t, ct_grad_hook_fn fn, void *context, ct_release_fn release,
+                          int64_t *handle);
+int ct_remove_grad_hook(ct_tensor t, int64_t handle);
+
+/* ---------- neural-network functions (autograd-aware) ---------- */
+int ct_linear(ct_tensor x, ct_tensor weight, ct_tensor bias, ct_tensor *out);
+int ct_conv2d(ct_tensor x, ct_tensor weight, ct_tensor bias, const int64_t *stride,
+              const int64_t *padding, const int64_t *dilation, int64_t groups, ct_tensor *out);
+/// Batch norm over dim 1; running stats are updated in place when `training` (and given).
+int ct_batch_norm(ct_tensor x, ct_tensor weight, ct_tensor bias, ct_tensor running_mean,
+                  ct_tensor running_var, bool training, double momentum, double eps, ct_tensor *out);
+int ct_max_pool2d(ct_tensor x, const int64_t *kernel, const int64_t *stride, const int64_t *padding,
+                  const int64_t *dilation, bool ceil_mode, ct_tensor *out);
+int ct_avg_pool2d(ct_tensor x, const int64_t *kernel, const int64_t *stride, const int64_t *padding,
+                  bool ceil_mode, bool count_include_pad, ct_tensor *out);
+/// Adaptive pooling to `size` (2 values): average (kind 0) or max (kind 1).
+int ct_adaptive_pool2d(ct_tensor x, const int64_t *size, int kind, ct_tensor *out);
+int ct_dropout(ct_tensor x, double p, bool training, ct_tensor *out);
+int ct_embedding(ct_tensor weight, ct_tensor indices, int64_t padding_idx, ct_tensor *out);
+
+/// Reduction: 0 none, 1 mean, 2 sum (as at::Reduction).
+int ct_cross_entropy(ct_tensor logits, ct_tensor target, int reduction, double label_smoothing,
+                     ct_tensor *out);
+int ct_mse_loss(ct_tensor input, ct_tensor target, int reduction, ct_tensor *out);
+
+/* ---------- optimizer steps (PyTorch 1.13's single-tensor algorithms, under no-grad) ---------- */
+/// SGD over `count` parameters; `momentum_buffers[i]` may be NULL when momentum == 0.
+/// `first_step` makes the buffer start as the gradient, as torch.optim.SGD does.
+/// Parameters without a gradient are skipped.
+int ct_sgd_step(const ct_tensor *params, const ct_tensor *momentum_buffers, int count, double lr,
+                double momentum, double dampening, double weight_decay, bool nesterov,
+                bool first_step);
+/// Adam (decoupled == false, L2 added to the gradient) or AdamW (decoupled weight decay).
+/// `step` is the step number after incrementing (1 on the first step).
+int ct_adam_step(const ct_tensor *params, const ct_tensor *exp_avg, const ct_tensor *exp_avg_sq,
+                 int count, int64_t step, double lr, double beta1, double beta2, double eps,
+                 double weight_decay, bool decoupled);
+
+/* ---------- fused activation statistics ---------- */
+/// Statistics of one tensor from one parallel pass over its elements.
+typedef struct {
+    int64_t count;
+    double mean;
+    double std;        /* unbiased (n - 1) */
+    double near_zero;  /* share of elements <= threshold */
+    double min;
+    double max;
+} ct_stats;
+/// Fills `stats`; when `bins` > 0, also `histogram[bins]` counts over [lo, hi] (torch.histc's
+/// binning: values outside are ignored, hi falls in the last bin). Sums are two-level (per-chunk
+/// double partials), so std stays accurate on large tensors with large offsets.
+int ct_activation_stats(ct_tensor t, double threshold, int64_t bins, double lo, double hi,
+                        ct_stats *stats, int64_t *histogram);
+
+/* ---------- runtime ---------- */
+void ct_manual_seed(uint64_t seed);
+void ct_set_num_threads(int n);
+int ct_get_num_threads(void);
+/// libtorch's version string, e.g. "1.13.1".
+const char *ct_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CTORCH_H */

@@ -1,0 +1,2 @@
+/// Placeholder until the Daemon target lands.
+enum DaemonPlaceholder {}

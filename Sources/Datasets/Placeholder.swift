@@ -1,0 +1,2 @@
+/// Placeholder until the Datasets target lands.
+enum DatasetsPlaceholder {}

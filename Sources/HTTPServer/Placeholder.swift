@@ -1,0 +1,2 @@
+/// Placeholder until the HTTPServer target lands.
+enum HTTPServerPlaceholder {}

@@ -1,0 +1,2 @@
+/// Placeholder until the HookKit target lands.
+enum HookKitPlaceholder {}

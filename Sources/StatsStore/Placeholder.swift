@@ -1,0 +1,2 @@
+/// Placeholder until the StatsStore target lands.
+enum StatsStorePlaceholder {}

@@ -1,0 +1,2 @@
+/// Placeholder until the Torch target lands.
+enum TorchPlaceholder {}
