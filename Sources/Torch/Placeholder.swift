@@ -1,2 +1,0 @@
-/// Placeholder until the Torch target lands.
-enum TorchPlaceholder {}

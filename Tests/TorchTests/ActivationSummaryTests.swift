@@ -1,0 +1,51 @@
+import Testing
+@testable import Torch
+
+@Suite("Fused activation statistics")
+struct ActivationSummaryTests {
+    func reference(_ t: Tensor) throws -> (mean: Double, std: Double, nearZero: Double) {
+        let d = try t.to(.float64)
+        return (try d.mean().item(), try d.std().item(), try t.le(0.05).to(.float64).mean().item())
+    }
+
+    func expectClose(_ a: Double, _ b: Double, rel: Double = 1e-5, _ what: String) {
+        let scale = Swift.max(Swift.abs(b), 1e-12)
+        #expect(Swift.abs(a - b) / scale <= rel, "\(what): \(a) vs \(b)")
+    }
+
+    @Test(arguments: [(1_000, 0.0), (100_003, 3.0), (10_000_000, 1_000.0)])
+    func matchesTorchReductions(count: Int, offset: Double) throws {
+        Torch.manualSeed(1)
+        let t = try Tensor.randn([count]) * 0.5 + offset
+        let s = try t.activationSummary()
+        let r = try reference(t)
+        #expect(s.count == count)
+        expectClose(s.mean, r.mean, "mean")
+        expectClose(s.std, r.std, "std")
+        expectClose(s.nearZero, r.nearZero, rel: 1e-12, "near_zero")
+        #expect(s.min == Double(try t.min().item()))
+        #expect(s.max == Double(try t.max().item()))
+    }
+
+    @Test func stdStaysAccurateWithAHugeOffset() throws {
+        Torch.manualSeed(2)
+        let t = try Tensor.randn([1_000_000]) * 1.0 + 100_000
+        let s = try t.activationSummary()
+        let r = try reference(t)
+        expectClose(s.std, r.std, "std with offset 1e5")
+    }
+
+    @Test func histogramFollowsHistc() throws {
+        let t = try Tensor([-1, 0, 0.1, 2.5, 9.99, 10, 11], shape: [7])
+        let s = try t.activationSummary(histogram: HistogramBins(count: 4, low: 0, high: 10))
+        // bins of width 2.5: [0, 2.5) gets 0 and 0.1; [2.5, 5) gets 2.5; [7.5, 10] gets 9.99 and 10.
+        #expect(s.histogram == [2, 1, 0, 2])
+    }
+
+    @Test func worksOnNonContiguousViews() throws {
+        let t = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3]).transposed(0, 1)
+        let s = try t.activationSummary()
+        #expect(s.mean == 3.5)
+        #expect(s.min == 1 && s.max == 6)
+    }
+}
