@@ -59,15 +59,11 @@ public struct Normalization: Sendable, Equatable {
     /// Number of channels described.
     public var channels: Int { mean.count }
 
-    /// 256 normalised values per channel, indexed `channel * 256 + pixel`: a batch is then
-    /// one table look-up per pixel, with no division in the inner loop.
-    func lookupTable() -> [Float] {
-        var table = [Float](repeating: 0, count: 256 * channels)
-        for channel in 0..<channels {
-            for value in 0..<256 {
-                table[channel * 256 + value] = (Float(value) / 255 - mean[channel]) / std[channel]
-            }
-        }
-        return table
+    /// Per channel `(scale, bias)` with `x * scale + bias == (x/255 - mean) / std`: one
+    /// multiply-add per pixel, which the compiler vectorises, instead of two divisions.
+    func scaleAndBias() -> (scale: [Float], bias: [Float]) {
+        let scale = std.map { 1 / (255 * $0) }
+        let bias = zip(mean, std).map { -$0 / $1 }
+        return (scale, bias)
     }
 }
