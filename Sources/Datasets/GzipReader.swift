@@ -55,24 +55,29 @@ final class GzipReader {
     /// Reads exactly `count` bytes into a new array, or throws `truncated` naming the
     /// total size the caller expected and how far the file actually went.
     ///
-    /// The array grows in 16 MiB steps rather than being allocated from the header's
-    /// promise, so a corrupt header with huge sizes ends as `truncated`, not as an
-    /// out-of-memory crash.
+    /// The buffer starts at 16 MiB at most and doubles as data arrives, rather than being
+    /// allocated from the header's promise, so a corrupt header with huge sizes ends as
+    /// `truncated`, not as an out-of-memory crash.
     func readExactly(_ count: Int, expectedTotal: Int) throws -> [UInt8] {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(min(count, 64 << 20))
-        while bytes.count < count {
-            let start = bytes.count
-            let want = min(count - start, 16 << 20)
-            bytes.append(contentsOf: repeatElement(0, count: want))
-            let got = try bytes.withUnsafeMutableBytes {
-                try read(into: UnsafeMutableRawBufferPointer(rebasing: $0[start..<(start + want)]))
-            }
-            guard got == want else {
+        var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: min(count, 16 << 20), alignment: 1)
+        defer { storage.deallocate() }
+        var filled = 0
+        while true {
+            let got = try read(into: UnsafeMutableRawBufferPointer(rebasing: storage[filled...]))
+            filled += got
+            guard filled == storage.count else {
                 throw DatasetError.truncated(path: path, expectedBytes: expectedTotal, actualBytes: offset)
             }
+            if filled == count { break }
+            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(count, 2 * storage.count), alignment: 1)
+            larger.copyMemory(from: UnsafeRawBufferPointer(storage))
+            storage.deallocate()
+            storage = larger
         }
-        return bytes
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(storage))
+            initialized = count
+        }
     }
 
     /// Counts the bytes left in the file without keeping them.
