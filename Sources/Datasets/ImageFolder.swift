@@ -70,7 +70,7 @@ public enum ImageFolder {
                     if firstError.isSet(before: index) { return }
                     let path = files[index].path
                     do {
-                        var reader = try PNGReader(path: path)
+                        let reader = try PNGReader(path: path)
                         guard reader.height == shape.height, reader.width == shape.width else {
                             throw DatasetError.sizeMismatch(
                                 path: path, expected: expected, found: "\(reader.height)×\(reader.width)")

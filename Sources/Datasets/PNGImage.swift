@@ -15,7 +15,7 @@ public struct PNGImage: Sendable {
     /// Alpha is composited onto black; 16-bit files are reduced to 8 bits by libpng.
     /// - Throws: `DatasetError.corruptImage` naming `path` when libpng cannot read it.
     public static func read(path: String, channels: Int? = nil) throws -> PNGImage {
-        var reader = try PNGReader(path: path)
+        let reader = try PNGReader(path: path)
         let c = channels ?? reader.sourceChannels
         var pixels = [UInt8](repeating: 0, count: c * reader.height * reader.width)
         var scratch = [UInt8]()
