@@ -1,2 +1,0 @@
-/// Placeholder until the Datasets target lands.
-enum DatasetsPlaceholder {}

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+@testable import Datasets
+
+/// Where Debian's `dataset-fashion-mnist` installs the four gzip'd IDX files.
+let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist"
+
+/// The real data set, when installed.
+@Suite("Fashion-MNIST", .enabled(if: FileManager.default.fileExists(atPath: fashionMNISTDirectory)))
+struct FashionMNISTTests {
+    @Test("loads 60000 train and 10000 valid 28×28 images in 10 classes, with its known statistics")
+    func load() throws {
+        let start = Date()
+        let splits = try IDXDataset.load(directory: fashionMNISTDirectory)
+        print("Fashion-MNIST loaded in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+        #expect(splits.train.count == 60000)
+        #expect(splits.valid.count == 10000)
+        #expect(splits.train.shape == [1, 28, 28])
+        #expect(splits.classes.count == 10)
+        #expect(splits.classes == IDXDataset.fashionMNISTClasses)
+        // The first training image is an ankle boot, the first test image too.
+        #expect(splits.train.labels.first == 9)
+        #expect(splits.valid.labels.first == 9)
+        // 6000 of each class in train, 1000 in valid.
+        var perClass = [Int](repeating: 0, count: 10)
+        for label in splits.train.labels { perClass[Int(label)] += 1 }
+        #expect(perClass == [Int](repeating: 6000, count: 10))
+
+        let norm = Normalization(computedOver: splits.train)
+        #expect(abs(norm.mean[0] - 0.2860) < 5e-4, "mean \(norm.mean[0])")
+        #expect(abs(norm.std[0] - 0.3530) < 5e-4, "std \(norm.std[0])")
+    }
+}
