@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "hookd",
             dependencies: [
-                "Daemon",
+                "Daemon", "HookKit", "StatsStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

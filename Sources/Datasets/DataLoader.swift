@@ -77,8 +77,11 @@ public struct DataLoader: Sendable {
     }
 
     /// The batches of one epoch, produced in the background `options.prefetch` ahead.
-    public func epoch(_ epoch: Int) -> Epoch {
-        Epoch(loader: self, epoch: epoch)
+    ///
+    /// - Parameter first: the batch to start from; a resumed run skips the batches it already
+    ///   trained without decoding them, and gets exactly the rest, since the order is seeded.
+    public func epoch(_ epoch: Int, startingAt first: Int = 0) -> Epoch {
+        Epoch(loader: self, epoch: epoch, startingAt: first)
     }
 
     /// Builds batch `index` of an epoch whose order is `order`, on the calling thread.

@@ -21,21 +21,22 @@ extension DataLoader {
         private var nextIndex = 0
         private var cancelled = false
 
-        init(loader: DataLoader, epoch: Int) {
+        init(loader: DataLoader, epoch: Int, startingAt first: Int) {
             self.loader = loader
             self.epoch = epoch
             self.batchCount = loader.batchCount
             self.order = loader.order(epoch: epoch)
+            self.nextIndex = Swift.min(Swift.max(0, first), batchCount)
             guard loader.options.prefetch > 0, batchCount > 0 else {
                 buffer = nil
                 return
             }
             let buffer = PrefetchBuffer(capacity: loader.options.prefetch)
             self.buffer = buffer
-            let (order, count) = (order, batchCount)
+            let (order, count, first) = (order, batchCount, nextIndex)
             let queue = DispatchQueue(label: "hookd.datasets.prefetch", qos: .userInitiated)
             queue.async {
-                for index in 0..<count {
+                for index in first..<count {
                     guard buffer.waitForRoom() else { break }
                     buffer.put(loader.makeBatch(index, epoch: epoch, order: order))
                 }

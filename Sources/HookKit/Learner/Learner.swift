@@ -1,0 +1,166 @@
+import Datasets
+import Foundation
+import Torch
+
+/// fastai's `Learner`: a model, its data, an optimizer and a loss, trained by `fit` with callbacks.
+///
+/// ```swift
+/// let learner = try Learner(model: model, data: bunch, optimizer: Adam(model.parameters()))
+/// learner.callbacks.append(ActivationStats())
+/// let metrics = try learner.fitOneCycle(epochs: 1, maxLR: 3e-3)
+/// ```
+/// A learner and its model belong to one thread or serial queue; only `stopSignal` may be
+/// used from elsewhere.
+public final class Learner {
+    public let model: Module
+    public let data: DataBunch
+    public let optimizer: Optimizer
+    public var lossFunction: (Tensor, Tensor) throws -> Tensor
+    public var callbacks: [LearnerCallback] = []
+    /// Set from any thread to stop at the next batch boundary; `fit` then returns early.
+    public let stopSignal = StopSignal()
+
+    /// Where training is; callbacks read it (e.g. the batch a stats row belongs to).
+    public private(set) var position = TrainingPosition()
+    /// Epochs of the current fit.
+    public private(set) var epochCount = 0
+    /// Whether the loop is in a training batch (false while validating).
+    public private(set) var isTraining = false
+    /// Loss of the last training batch.
+    public private(set) var lastLoss = Double.nan
+    /// The learning-rate/momentum schedule of the current fit, if any.
+    public private(set) var schedule: OneCycleSchedule?
+    /// Metrics of every finished epoch of the current fit.
+    public private(set) var history: [EpochMetrics] = []
+
+    public init(model: Module, data: DataBunch, optimizer: Optimizer,
+                lossFunction: @escaping (Tensor, Tensor) throws -> Tensor = { try Functional.crossEntropy($0, target: $1) }) {
+        self.model = model
+        self.data = data
+        self.optimizer = optimizer
+        self.lossFunction = lossFunction
+    }
+
+    /// Trains with fastai's one-cycle schedule over all of the fit's steps.
+    @discardableResult
+    public func fitOneCycle(epochs: Int, maxLR: Double, from start: TrainingPosition = .init()) throws -> [EpochMetrics] {
+        let schedule = OneCycleSchedule(totalSteps: epochs * data.train.batchCount, maxLR: maxLR)
+        return try fit(epochs: epochs, schedule: schedule, from: start)
+    }
+
+    /// Trains for `epochs` epochs at the optimizer's learning rate, or along `schedule`.
+    ///
+    /// - Parameter start: resume point; the loader's per-epoch order is deterministic, so the
+    ///   remaining batches of `start.epoch` are exactly those not yet trained.
+    /// - Returns: the metrics of the epochs finished in this call (fewer when stopped).
+    @discardableResult
+    public func fit(epochs: Int, schedule: OneCycleSchedule? = nil, from start: TrainingPosition = .init()) throws -> [EpochMetrics] {
+        epochCount = epochs
+        self.schedule = schedule
+        position = start
+        history = []
+        try each { try $0.beginFit(self) }
+        var failure: Error?
+        do {
+            for epoch in start.epoch..<epochs {
+                let skip = epoch == start.epoch ? start.batch : 0
+                guard let metrics = try runEpoch(epoch, skippingFirst: skip) else { break }
+                history.append(metrics)
+                position = TrainingPosition(epoch: epoch + 1, batch: 0, iteration: position.iteration)
+                if stopSignal.isRequested { break }
+            }
+        } catch {
+            failure = error
+        }
+        isTraining = false
+        // endFit reaches every callback even after a failure, so hooks are always removed.
+        for callback in callbacks {
+            do { try callback.endFit(self) } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+        return history
+    }
+
+    /// Whether the last fit stopped early through `stopSignal`.
+    public var wasStopped: Bool { stopSignal.isRequested }
+
+    /// One epoch: training batches from `skip` on, then validation. Nil when stopped mid-epoch.
+    private func runEpoch(_ epoch: Int, skippingFirst skip: Int) throws -> EpochMetrics? {
+        position.epoch = epoch
+        position.batch = skip
+        model.train()
+        try each { try $0.beginEpoch(self) }
+        let started = DispatchTime.now()
+        var lossSum = 0.0, batches = 0, images = 0
+        let batchesOfEpoch = data.train.epoch(epoch, startingAt: skip)
+        defer { batchesOfEpoch.cancel() }
+        for batch in batchesOfEpoch {
+            try trainBatch(batch)
+            lossSum += lastLoss
+            batches += 1
+            images += batch.count
+            if stopSignal.isRequested { return nil }
+        }
+        let trainSeconds = seconds(since: started)
+        try each { try $0.beginValidate(self) }
+        let (validLoss, accuracy) = try validate()
+        let metrics = EpochMetrics(epoch: epoch, trainLoss: batches > 0 ? lossSum / Double(batches) : .nan,
+                                   validLoss: validLoss, accuracy: accuracy, seconds: seconds(since: started),
+                                   imagesPerSecond: trainSeconds > 0 ? Double(images) / trainSeconds : 0)
+        try each { try $0.endEpoch(self, metrics: metrics) }
+        return metrics
+    }
+
+    private func trainBatch(_ batch: Batch) throws {
+        if let schedule {
+            optimizer.learningRate = schedule.learningRate(at: position.iteration)
+            optimizer.momentum = schedule.momentum(at: position.iteration)
+        }
+        isTraining = true
+        let (x, y) = try batch.tensors()
+        try each { try $0.beginBatch(self) }
+        let output = try model(x)
+        let loss = try lossFunction(output, y)
+        try each { try $0.afterLoss(self, loss: loss) }
+        try optimizer.zeroGrad()
+        try loss.backward()
+        try each { try $0.afterBackward(self) }
+        try optimizer.step()
+        lastLoss = try loss.item()
+        guard lastLoss.isFinite else {
+            throw TorchError("training", "loss became \(lastLoss) at epoch \(position.epoch) batch \(position.batch)")
+        }
+        try each { try $0.endBatch(self) }
+        isTraining = false
+        position.batch += 1
+        position.iteration += 1
+    }
+
+    /// Loss and accuracy over the validation set, in eval mode without gradients.
+    public func validate() throws -> (loss: Double, accuracy: Double) {
+        model.eval()
+        defer { model.train() }
+        var lossSum = 0.0, correct = 0.0, count = 0
+        let epoch = data.valid.epoch(0)
+        defer { epoch.cancel() }
+        try withNoGrad {
+            for batch in epoch {
+                let (x, y) = try batch.tensors()
+                let output = try model(x)
+                lossSum += try lossFunction(output, y).item() * Double(batch.count)
+                correct += try output.argmax(dim: 1).eq(y).sum().item()
+                count += batch.count
+            }
+        }
+        guard count > 0 else { return (.nan, .nan) }
+        return (lossSum / Double(count), correct / Double(count))
+    }
+
+    private func each(_ body: (LearnerCallback) throws -> Void) throws {
+        for callback in callbacks { try body(callback) }
+    }
+
+    private func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+}

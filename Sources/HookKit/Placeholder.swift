@@ -1,2 +1,0 @@
-/// Placeholder until the HookKit target lands.
-enum HookKitPlaceholder {}

@@ -1,0 +1,95 @@
+import Datasets
+import Foundation
+import Torch
+
+/// Everything one run spec needs to train: data, model, optimizer, learner and activation stats.
+///
+/// Built and used on one thread or serial queue (the model is not thread-safe); the daemon and
+/// `hookd train` share it, so both record exactly the same statistics.
+public final class TrainingJob {
+    public let spec: RunSpec
+    public let data: DataBunch
+    public let model: Module
+    public let optimizer: Optimizer
+    public let learner: Learner
+    public let stats: ActivationStats
+    /// The model summary on one input of the data's shape, taken before training.
+    public let summary: ModelSummary
+
+    /// Loads the data and builds the model, optimizer and hooks of `spec`.
+    ///
+    /// - Parameter defaultThreads: intra-op threads when the spec does not set them.
+    /// - Throws: `SpecError` for a spec that does not fit its data (naming the JSON path),
+    ///   `DatasetError` for unreadable data, `TorchError` from libtorch.
+    public init(spec: RunSpec, defaultThreads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        self.spec = spec
+        Torch.threads = spec.train.threads ?? defaultThreads
+        Torch.manualSeed(spec.train.seed)
+        data = try Self.loadData(spec)
+        model = try ModelFactory.make(spec.model, inputShape: data.inputShape, classes: data.classes.count)
+        optimizer = try Self.makeOptimizer(spec.train, parameters: model.parameters())
+        learner = Learner(model: model, data: data, optimizer: optimizer)
+        let wantsHistogram = spec.hooks.contains { $0.stats.contains(.histogram) }
+        // Explicit empty module list: only the spec's hooks record, none by default.
+        stats = ActivationStats(modules: [], histogram: wantsHistogram, removeAtEnd: false)
+        summary = try modelSummary(model, inputShape: data.inputShape, name: spec.model.arch.rawValue)
+        for (index, hook) in spec.hooks.enumerated() {
+            for (path, module) in try Self.resolve(hook.modules, in: model, specIndex: index) {
+                stats.attach(path: path, module: module, kind: hook.kind, every: hook.every)
+            }
+        }
+        learner.callbacks.append(stats)
+    }
+
+    /// Trains from `start` to the spec's last epoch, along its schedule.
+    @discardableResult
+    public func train(from start: TrainingPosition = .init()) throws -> [EpochMetrics] {
+        switch spec.train.schedule {
+        case .oneCycle: try learner.fitOneCycle(epochs: spec.train.epochs, maxLR: spec.train.lr, from: start)
+        case .constant: try learner.fit(epochs: spec.train.epochs, from: start)
+        }
+    }
+
+    /// Total training batches of the whole run.
+    public var totalBatches: Int { spec.train.epochs * data.train.batchCount }
+
+    /// The modules a hook spec names, with their paths; unknown paths are spec errors.
+    public static func resolve(_ modules: HookSpec.Modules, in model: Module, specIndex: Int) throws -> [(String, Module)] {
+        let leaves = model.leafModules()
+        switch modules {
+        case .params: return leaves.filter { hasParams($0.module) }
+        case .all: return leaves
+        case .paths(let paths):
+            return try paths.enumerated().map { index, path in
+                guard let module = model.module(at: path), !path.isEmpty else {
+                    throw SpecError(path: "$.hooks[\(specIndex)].modules[\(index)]", message: "unknown module path \"\(path)\"")
+                }
+                return (path, module)
+            }
+        }
+    }
+
+    static func loadData(_ spec: RunSpec) throws -> DataBunch {
+        let d = spec.data
+        let splits: DatasetSplits
+        switch d.format {
+        case .idx: splits = try IDXDataset.load(directory: d.path ?? "")
+        case .imageFolder: splits = try ImageFolder.load(root: d.path ?? "")
+        case .synthetic:
+            splits = try SyntheticData.splits(trainCount: d.trainCount, validCount: d.validCount, channels: d.shape[0],
+                                              height: d.shape[1], width: d.shape[2], classes: d.classes, seed: spec.train.seed)
+        }
+        let train = try DataLoader(splits.train, options: .init(batchSize: spec.train.batchSize, shuffle: true, seed: spec.train.seed))
+        let valid = try DataLoader(splits.valid, normalization: train.normalization,
+                                   options: .init(batchSize: max(spec.train.batchSize, 256), shuffle: false, seed: 0))
+        return DataBunch(train: train, valid: valid, classes: splits.classes)
+    }
+
+    static func makeOptimizer(_ t: TrainSpec, parameters: [Tensor]) throws -> Optimizer {
+        switch t.optimizer {
+        case .adam: try Adam(parameters, learningRate: t.lr, beta1: t.momentum, weightDecay: t.weightDecay)
+        case .adamw: try Adam(parameters, learningRate: t.lr, beta1: t.momentum, weightDecay: t.weightDecay, decoupledWeightDecay: true)
+        case .sgd: try SGD(parameters, learningRate: t.lr, momentum: t.momentum, weightDecay: t.weightDecay)
+        }
+    }
+}

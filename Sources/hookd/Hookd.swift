@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// hookd: train neural networks on libtorch and watch their activations.
+@main
+struct Hookd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hookd",
+        abstract: "Train neural networks on libtorch and record what happens inside them.",
+        subcommands: [TrainCommand.self, SummaryCommand.self]
+    )
+}
