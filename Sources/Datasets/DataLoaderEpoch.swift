@@ -46,6 +46,9 @@ extension DataLoader {
 
         deinit { cancel() }
 
+        /// Batches still to come, so `Array(epoch)` allocates once.
+        public var underestimatedCount: Int { cancelled ? 0 : batchCount - nextIndex }
+
         /// The next batch, or nil at the end of the epoch or after `cancel()`.
         public func next() -> Batch? {
             guard !cancelled, nextIndex < batchCount else { return nil }

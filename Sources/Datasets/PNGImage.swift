@@ -13,8 +13,12 @@ public struct PNGImage: Sendable {
 
     /// Decodes `path` to `channels` channels (nil: 1 for gray files, 3 for colour ones).
     /// Alpha is composited onto black; 16-bit files are reduced to 8 bits by libpng.
-    /// - Throws: `DatasetError.corruptImage` naming `path` when libpng cannot read it.
+    /// - Throws: `DatasetError.corruptImage` naming `path` when libpng cannot read it,
+    ///   `.invalidArgument` for a channel count other than 1 or 3.
     public static func read(path: String, channels: Int? = nil) throws -> PNGImage {
+        if let channels, channels != 1 && channels != 3 {
+            throw DatasetError.invalidArgument("channels must be 1 (gray) or 3 (RGB), got \(channels)")
+        }
         let reader = try PNGReader(path: path)
         let c = channels ?? reader.sourceChannels
         var pixels = [UInt8](repeating: 0, count: c * reader.height * reader.width)

@@ -95,19 +95,32 @@ struct DataLoaderTests {
         #expect(b.allSatisfy { $0.epoch == 4 })
     }
 
-    @Test("a slow consumer never waits: batches are ready ahead")
+    @Test("a slower consumer never waits on decoding: batches are ready ahead")
     func readyAhead() throws {
-        let big = try SyntheticData.make(count: 512, channels: 1, height: 28, width: 28, classes: 10, seed: 2)
-        let epoch = try DataLoader(big, options: .init(batchSize: 64, prefetch: 2)).epoch(0)
-        // Give the producer a head start, then consume slower than it produces.
-        Thread.sleep(forTimeInterval: 0.2)
+        let big = try SyntheticData.make(count: 6 * 128, channels: 3, height: 32, width: 32, classes: 10, seed: 2)
+        let loader = try DataLoader(big, options: .init(batchSize: 128, prefetch: 2))
+        // What the consumer would spend if it built the batches itself.
+        let order = loader.order(epoch: 0)
+        let buildStart = Date()
+        for i in 0..<loader.batchCount { _ = loader.makeBatch(i, epoch: 0, order: order) }
+        let buildTime = Date().timeIntervalSince(buildStart)
+
+        let epoch = loader.epoch(0)
+        Thread.sleep(forTimeInterval: buildTime)  // head start for the first batches
+        var waited = 0.0
         var count = 0
-        while epoch.next() != nil {
+        while true {
+            let start = Date()
+            guard epoch.next() != nil else { break }
+            waited += Date().timeIntervalSince(start)
             count += 1
-            Thread.sleep(forTimeInterval: 0.05)
+            // "Train" for three times a batch's build time: the producer stays ahead even when
+            // other tests share the two cores.
+            Thread.sleep(forTimeInterval: 3 * buildTime / Double(loader.batchCount))
         }
-        #expect(count == 8)
+        #expect(count == 6)
         #expect(epoch.stalls == 0)
+        #expect(waited < buildTime / 4, "waited \(waited) s in next(); building takes \(buildTime) s")
     }
 
     @Test("cancelling early returns promptly, also while the producer waits for room")

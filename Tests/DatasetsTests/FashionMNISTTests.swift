@@ -31,4 +31,21 @@ struct FashionMNISTTests {
         #expect(abs(norm.mean[0] - 0.2860) < 5e-4, "mean \(norm.mean[0])")
         #expect(abs(norm.std[0] - 0.3530) < 5e-4, "std \(norm.std[0])")
     }
+
+    @Test("one shuffled epoch over the training split visits every image once")
+    func epoch() throws {
+        let splits = try IDXDataset.load(directory: fashionMNISTDirectory)
+        let loader = try DataLoader(splits.train, options: .init(batchSize: 256, seed: 1))
+        let start = Date()
+        var seen = [Bool](repeating: false, count: splits.train.count)
+        var batches = 0
+        for batch in loader.epoch(0) {
+            batches += 1
+            for i in batch.sampleIndices { seen[i] = true }
+            #expect(batch.inputs.count == batch.count * 784)
+        }
+        print("Fashion-MNIST epoch of \(batches) batches in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+        #expect(batches == 235)
+        #expect(seen.allSatisfy { $0 })
+    }
 }

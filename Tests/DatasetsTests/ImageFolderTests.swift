@@ -189,5 +189,8 @@ struct ImageFolderTests {
     func badArguments() throws {
         #expect(throws: DatasetError.self) { try ImageFolder.load(root: "/nonexistent", channels: 2) }
         #expect(throws: DatasetError.self) { try ImageFolder.load(root: "/nonexistent", size: (height: 0, width: 4)) }
+        #expect(throws: DatasetError.invalidArgument("channels must be 1 (gray) or 3 (RGB), got 4")) {
+            try PNGImage.read(path: "/nonexistent.png", channels: 4)
+        }
     }
 }
