@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import StatsStore
 
 /// A fresh directory under the system temp dir, removed when the value is released.
@@ -58,4 +59,27 @@ func eventually(within seconds: Double, _ condition: () throws -> Bool) rethrows
         Thread.sleep(forTimeInterval: 0.01)
     }
     return try condition()
+}
+
+/// Blocks the calling thread (a detached task standing in for the training loop's thread).
+func pause(_ seconds: Double) {
+    Thread.sleep(forTimeInterval: seconds)
+}
+
+/// A one-way flag shared between tasks.
+final class Flag: Sendable {
+    private let value = Atomic(false)
+
+    func set() { value.store(true, ordering: .releasing) }
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}
+
+/// Runs `body` on a new thread, inside `group`.
+func spawn(_ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+    group.enter()
+    Thread {
+        body()
+        group.leave()
+    }.start()
 }
