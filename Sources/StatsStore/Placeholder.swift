@@ -1,2 +1,0 @@
-/// Placeholder until the StatsStore target lands.
-enum StatsStorePlaceholder {}

@@ -1,0 +1,21 @@
+/// A run's lifecycle state as stored in `runs.status`.
+///
+/// A struct, not an enum: a file written by a newer hookd may hold states this build does not
+/// know, and reading it must still work.
+public struct RunStatus: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Accepted, waiting for the training queue.
+    public static let queued = RunStatus(rawValue: "queued")
+    /// Training.
+    public static let running = RunStatus(rawValue: "running")
+    /// Trained to the end.
+    public static let finished = RunStatus(rawValue: "finished")
+    /// Stopped by an error (see `RunRecord.error`).
+    public static let failed = RunStatus(rawValue: "failed")
+    /// Stopped on request.
+    public static let cancelled = RunStatus(rawValue: "cancelled")
+
+    public var description: String { rawValue }
+}

@@ -1,0 +1,144 @@
+import CSQLite
+
+/// The stats file's schema: the list of migrations and the rules for opening a file.
+///
+/// Append a `Migration` to change the schema; never edit a shipped one: files in the field
+/// already ran it. `PRAGMA user_version` records the last step applied.
+public enum Schema {
+    /// The newest schema version this build knows.
+    public static var currentVersion: Int { migrations.last?.version ?? 0 }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, summary: "runs, modules, hooks, stats, histograms, metrics", sql: version1),
+    ]
+
+    // Paths are stored as text in every row, not as module ids: offline users (sqlite3, pandas)
+    // then need no join, and the PERF-NOTES headroom (~0.5M indexed rows/s vs ~5k needed) pays
+    // for the bytes. Stats tables are WITHOUT ROWID and keyed on the reads HTTP and the CLI do,
+    // so the key is the index and no second b-tree is maintained on every insert.
+    // Foreign keys are declared for readers of the schema; SQLite leaves enforcement off.
+    static let version1 = """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'queued',
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        started_at TEXT,
+        finished_at TEXT,
+        error TEXT,
+        epoch INTEGER,
+        batch INTEGER,
+        checkpoint_path TEXT
+    );
+    CREATE TABLE modules (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        position INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        type TEXT NOT NULL,
+        output_shape TEXT NOT NULL,
+        params INTEGER NOT NULL,
+        trainable INTEGER NOT NULL,
+        PRIMARY KEY (run_id, path)
+    ) WITHOUT ROWID;
+    CREATE TABLE hooks (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('forward', 'backward')),
+        stats TEXT NOT NULL,
+        every INTEGER NOT NULL DEFAULT 1,
+        attached_batch INTEGER NOT NULL,
+        detached_batch INTEGER
+    );
+    CREATE INDEX hooks_by_run ON hooks (run_id, path);
+    CREATE TABLE activation_stats (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('forward', 'backward')),
+        batch INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        mean REAL,
+        std REAL,
+        near_zero REAL,
+        min REAL,
+        max REAL,
+        PRIMARY KEY (run_id, path, kind, batch)
+    ) WITHOUT ROWID;
+    CREATE TABLE histograms (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        module TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('forward', 'backward')),
+        batch INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        lo REAL NOT NULL,
+        hi REAL NOT NULL,
+        counts TEXT NOT NULL,
+        PRIMARY KEY (run_id, module, kind, batch)
+    ) WITHOUT ROWID;
+    CREATE TABLE batch_metrics (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        batch INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        loss REAL,
+        lr REAL,
+        PRIMARY KEY (run_id, batch)
+    ) WITHOUT ROWID;
+    CREATE TABLE epoch_metrics (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        epoch INTEGER NOT NULL,
+        train_loss REAL,
+        valid_loss REAL,
+        accuracy REAL,
+        seconds REAL,
+        PRIMARY KEY (run_id, epoch)
+    ) WITHOUT ROWID;
+    """
+
+    /// Applies every migration above the file's `user_version`, in one transaction.
+    ///
+    /// - Throws: `StatsStoreError.schemaTooNew` for a file from a newer hookd,
+    ///   `.notAStatsFile` for a foreign database, `.notADatabase` for a non-SQLite file.
+    static func migrate(_ db: Connection, migrations: [Migration] = Schema.migrations) throws {
+        let latest = migrations.last?.version ?? 0
+        try mapOpenErrors(path: db.path) {
+            // IMMEDIATE: two processes opening the same new file must not both run step 1.
+            try db.transaction(.immediate) {
+                let found = try db.userVersion()
+                if found > latest {
+                    throw StatsStoreError.schemaTooNew(path: db.path, found: found, supported: latest)
+                }
+                if found == 0, try db.scalarInt("SELECT count(*) FROM sqlite_schema") != 0 {
+                    throw StatsStoreError.notAStatsFile(path: db.path)
+                }
+                for step in migrations where step.version > found {
+                    try db.execute(step.sql)
+                    try db.setUserVersion(step.version)
+                }
+            }
+        }
+    }
+
+    /// Checks that a read-only connection sees exactly the schema this build knows.
+    static func checkReadable(_ db: Connection) throws {
+        try mapOpenErrors(path: db.path) {
+            let found = try db.userVersion()
+            if found == 0 { throw StatsStoreError.notAStatsFile(path: db.path) }
+            if found > currentVersion {
+                throw StatsStoreError.schemaTooNew(path: db.path, found: found, supported: currentVersion)
+            }
+            if found < currentVersion {
+                throw StatsStoreError.schemaTooOld(path: db.path, found: found, supported: currentVersion)
+            }
+        }
+    }
+
+    /// Turns SQLITE_NOTADB, which SQLite reports at the first read, into a typed error.
+    static func mapOpenErrors<T>(path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SQLiteError where error.code == SQLITE_NOTADB {
+            throw StatsStoreError.notADatabase(path: path)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+/// Runs, modules, hooks and metrics.
+extension StatsReader {
+    static let runColumns = """
+        id, name, spec, status, created_at, started_at, finished_at, error, epoch, batch, checkpoint_path
+        """
+
+    static func runRecord(_ s: Statement) -> RunRecord {
+        RunRecord(id: s.int64(at: 0), name: s.string(at: 1) ?? "", spec: s.string(at: 2) ?? "",
+                  status: RunStatus(rawValue: s.string(at: 3) ?? ""), createdAt: s.string(at: 4) ?? "",
+                  startedAt: s.string(at: 5), finishedAt: s.string(at: 6), error: s.string(at: 7),
+                  epoch: s.optionalInt64(at: 8), batch: s.optionalInt64(at: 9), checkpointPath: s.string(at: 10))
+    }
+
+    /// All runs, oldest first.
+    public func runs() throws -> [RunRecord] {
+        try read { db in
+            try rows(db, "SELECT \(Self.runColumns) FROM runs ORDER BY id", [], Self.runRecord)
+        }
+    }
+
+    /// One run; throws `runNotFound` for an unknown id.
+    public func run(_ id: Int64) throws -> RunRecord {
+        try read { db in
+            let found = try rows(db, "SELECT \(Self.runColumns) FROM runs WHERE id = ?1", [.integer(id)], Self.runRecord)
+            guard let run = found.first else { throw StatsStoreError.runNotFound(id) }
+            return run
+        }
+    }
+
+    /// The newest run's id, nil when the file holds none.
+    public func latestRunID() throws -> Int64? {
+        try read { db in try db.scalarInt("SELECT id FROM runs ORDER BY id DESC LIMIT 1") }
+    }
+
+    /// A run's leaf modules in summary order.
+    public func modules(run: Int64) throws -> [ModuleRecord] {
+        try read { db in
+            try requireRun(run, in: db)
+            return try rows(db, """
+                SELECT path, type, output_shape, params, trainable FROM modules WHERE run_id = ?1 ORDER BY position
+                """, [.integer(run)]) { s in
+                ModuleRecord(path: s.string(at: 0) ?? "", type: s.string(at: 1) ?? "",
+                             outputShape: (JSONText.parseIntegers(s.string(at: 2) ?? "") ?? []).map { Int($0) },
+                             params: s.int64(at: 3), trainable: s.int64(at: 4) != 0)
+            }
+        }
+    }
+
+    /// A run's hooks, in the order they were attached.
+    public func hooks(run: Int64) throws -> [HookRecord] {
+        try read { db in
+            try requireRun(run, in: db)
+            return try rows(db, """
+                SELECT id, run_id, path, kind, stats, every, attached_batch, detached_batch
+                FROM hooks WHERE run_id = ?1 ORDER BY id
+                """, [.integer(run)]) { s in
+                HookRecord(id: s.int64(at: 0), runID: s.int64(at: 1), path: s.string(at: 2) ?? "",
+                           kind: ActivationKind(rawValue: s.string(at: 3) ?? "") ?? .forward,
+                           stats: JSONText.parseStrings(s.string(at: 4) ?? "") ?? [], every: s.int64(at: 5),
+                           attachedBatch: s.int64(at: 6), detachedBatch: s.optionalInt64(at: 7))
+            }
+        }
+    }
+
+    /// A run's per-batch loss and learning rate within `from...to` (inclusive), in batch order.
+    public func batchMetrics(run: Int64, from: Int64? = nil, to: Int64? = nil) throws -> [BatchMetricRow] {
+        try read { db in
+            try requireRun(run, in: db)
+            return try rows(db, """
+                SELECT run_id, batch, epoch, loss, lr FROM batch_metrics
+                WHERE run_id = ?1 AND batch >= ?2 AND batch <= ?3 ORDER BY batch
+                """, [.integer(run), .integer(from ?? .min), .integer(to ?? .max)]) { s in
+                BatchMetricRow(runID: s.int64(at: 0), batch: s.int64(at: 1), epoch: s.int64(at: 2),
+                               loss: s.double(at: 3), lr: s.double(at: 4))
+            }
+        }
+    }
+
+    /// A run's end-of-epoch results, in epoch order.
+    public func epochMetrics(run: Int64) throws -> [EpochMetricRow] {
+        try read { db in
+            try requireRun(run, in: db)
+            return try rows(db, """
+                SELECT run_id, epoch, train_loss, valid_loss, accuracy, seconds FROM epoch_metrics
+                WHERE run_id = ?1 ORDER BY epoch
+                """, [.integer(run)]) { s in
+                EpochMetricRow(runID: s.int64(at: 0), epoch: s.int64(at: 1), trainLoss: s.double(at: 2),
+                               validLoss: s.optionalDouble(at: 3), accuracy: s.optionalDouble(at: 4),
+                               seconds: s.double(at: 5))
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+/// Activation statistics and histograms.
+extension StatsReader {
+    // Downsampling happens in SQL so a long run never crosses into Swift whole:
+    // 1. `f` numbers the rows in [from, to] by batch (rn = 0, 1, …);
+    // 2. `s` keeps every `every`-th of them and renumbers (rn2) with the total n;
+    // 3. with a limit L < n, row rn2 is kept when floor(rn2·(L-1)/(n-1)) differs from the
+    //    previous row's: that keeps exactly L rows at ceil(i·(n-1)/(L-1)), i = 0…L-1 — evenly
+    //    spaced, always the first (i = 0) and the last (i = L-1, the only row in its bucket).
+    static let statsSQL = """
+        WITH f AS (
+            SELECT batch, mean, std, near_zero, min, max,
+                   row_number() OVER (ORDER BY batch) - 1 AS rn
+            FROM activation_stats
+            WHERE run_id = ?1 AND path = ?2 AND kind = ?3 AND batch >= ?4 AND batch <= ?5
+        ), s AS (
+            SELECT *, row_number() OVER (ORDER BY batch) - 1 AS rn2, count(*) OVER () AS n
+            FROM f WHERE rn % ?6 = 0
+        )
+        SELECT batch, mean, std, near_zero, min, max FROM s
+        WHERE ?7 IS NULL OR n <= ?7 OR rn2 = 0
+           OR (rn2 * (?7 - 1)) / (n - 1) <> ((rn2 - 1) * (?7 - 1)) / (n - 1)
+        ORDER BY batch
+        """
+
+    /// One layer's per-batch statistics, columnar.
+    ///
+    /// - Parameters:
+    ///   - from: first batch (inclusive); nil for the start.
+    ///   - to: last batch (inclusive); nil for the end.
+    ///   - every: keep every `every`-th recorded row, starting with the first (>= 1).
+    ///   - limit: at most this many rows, evenly spaced, first and last kept (>= 2); nil for all.
+    /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument`.
+    public func stats(run: Int64, layer: String, kind: ActivationKind = .forward, from: Int64? = nil,
+                      to: Int64? = nil, every: Int = 1, limit: Int? = nil) throws -> StatsSeries {
+        guard every >= 1 else { throw StatsStoreError.invalidArgument("every must be at least 1, got \(every)") }
+        if let limit, limit < 2 {
+            throw StatsStoreError.invalidArgument("limit must be at least 2 (first and last batch), got \(limit)")
+        }
+        return try read { db in
+            try requireRun(run, in: db)
+            let statement = try db.prepare(Self.statsSQL)
+            try statement.bind([.integer(run), .text(layer), .text(kind.rawValue), .integer(from ?? .min),
+                                .integer(to ?? .max), .integer(Int64(every)),
+                                limit.map { .integer(Int64($0)) } ?? .null])
+            var series = StatsSeries(runID: run, layer: layer, kind: kind)
+            while try statement.step() {
+                series.batch.append(statement.int64(at: 0))
+                series.mean.append(statement.double(at: 1))
+                series.std.append(statement.double(at: 2))
+                series.nearZero.append(statement.double(at: 3))
+                series.min.append(statement.double(at: 4))
+                series.max.append(statement.double(at: 5))
+            }
+            // An empty answer is fine for a known layer (no rows in range yet), an error otherwise.
+            if series.count == 0 { try requireLayer(layer, run: run, in: db) }
+            return series
+        }
+    }
+
+    /// The last recorded batch of every layer and kind in a run, ordered by path then kind.
+    ///
+    /// - Parameter kind: only this kind; nil for both.
+    public func latestStats(run: Int64, kind: ActivationKind? = nil) throws -> [ActivationStatRow] {
+        try read { db in
+            try requireRun(run, in: db)
+            // SQLite's documented bare-column rule: with max(), the other columns come from the
+            // row holding the maximum.
+            return try rows(db, """
+                SELECT path, kind, max(batch), epoch, mean, std, near_zero, min, max
+                FROM activation_stats WHERE run_id = ?1 AND (?2 IS NULL OR kind = ?2)
+                GROUP BY path, kind ORDER BY path, kind
+                """, [.integer(run), kind.map { .text($0.rawValue) } ?? .null]) { s in
+                ActivationStatRow(runID: run, path: s.string(at: 0) ?? "",
+                                  kind: ActivationKind(rawValue: s.string(at: 1) ?? "") ?? .forward,
+                                  batch: s.int64(at: 2), epoch: s.int64(at: 3), mean: s.double(at: 4),
+                                  std: s.double(at: 5), nearZero: s.double(at: 6), min: s.double(at: 7),
+                                  max: s.double(at: 8))
+            }
+        }
+    }
+
+    /// One layer's histograms within `from...to` (inclusive), in batch order.
+    public func histograms(run: Int64, layer: String, kind: ActivationKind = .forward, from: Int64? = nil,
+                           to: Int64? = nil) throws -> [HistogramRow] {
+        try read { db in
+            try requireRun(run, in: db)
+            let found = try rows(db, """
+                SELECT batch, epoch, lo, hi, counts FROM histograms
+                WHERE run_id = ?1 AND module = ?2 AND kind = ?3 AND batch >= ?4 AND batch <= ?5 ORDER BY batch
+                """, [.integer(run), .text(layer), .text(kind.rawValue), .integer(from ?? .min),
+                      .integer(to ?? .max)]) { s in
+                HistogramRow(runID: run, path: layer, kind: kind, batch: s.int64(at: 0), epoch: s.int64(at: 1),
+                             lo: s.double(at: 2), hi: s.double(at: 3),
+                             counts: JSONText.parseIntegers(s.string(at: 4) ?? "") ?? [])
+            }
+            if found.isEmpty { try requireLayer(layer, run: run, in: db) }
+            return found
+        }
+    }
+}

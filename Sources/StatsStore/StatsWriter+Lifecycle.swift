@@ -1,0 +1,90 @@
+/// Run, module and hook lifecycle writes: rare, synchronous, and ordered after waiting rows.
+extension StatsWriter {
+    /// The timestamp format of every `*_at` column: ISO-8601 UTC with milliseconds.
+    static let nowSQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+    /// Inserts a run with status `queued` and returns its id.
+    public func createRun(name: String, spec: String) throws -> Int64 {
+        try synchronously { db, cache in
+            try cache.run("INSERT INTO runs (name, spec, status) VALUES (?1, ?2, ?3)",
+                          [.text(name), .text(spec), .text(RunStatus.queued.rawValue)])
+            return db.lastInsertRowID
+        }
+    }
+
+    /// Sets a run's status (and `error` when given); stamps `started_at` on the first `running`
+    /// and `finished_at` on `finished`, `failed` or `cancelled`.
+    ///
+    /// - Throws: `StatsStoreError.runNotFound` for an unknown id.
+    public func markRun(_ id: Int64, status: RunStatus, error: String? = nil) throws {
+        let terminal = [RunStatus.finished, .failed, .cancelled].contains(status)
+        try synchronously { db, cache in
+            try cache.run("""
+                UPDATE runs SET status = ?2, error = coalesce(?3, error),
+                    started_at = CASE WHEN ?2 = 'running' AND started_at IS NULL THEN \(Self.nowSQL)
+                                      ELSE started_at END,
+                    finished_at = CASE WHEN ?4 THEN \(Self.nowSQL) ELSE finished_at END
+                WHERE id = ?1
+                """, [.integer(id), .text(status.rawValue), error.map(SQLiteValue.text) ?? .null,
+                      .integer(terminal ? 1 : 0)])
+            if db.changes == 0 { throw StatsStoreError.runNotFound(id) }
+        }
+    }
+
+    /// Marks a run `running` and stamps `started_at`.
+    public func setStarted(_ id: Int64) throws {
+        try markRun(id, status: .running)
+    }
+
+    /// Marks a run done (`finished` by default, or `failed`/`cancelled` with an error).
+    public func setFinished(_ id: Int64, status: RunStatus = .finished, error: String? = nil) throws {
+        try markRun(id, status: status, error: error)
+    }
+
+    /// Records where the run's latest checkpoint is.
+    public func setCheckpoint(_ id: Int64, path: String) throws {
+        try synchronously { db, cache in
+            try cache.run("UPDATE runs SET checkpoint_path = ?2 WHERE id = ?1", [.integer(id), .text(path)])
+            if db.changes == 0 { throw StatsStoreError.runNotFound(id) }
+        }
+    }
+
+    /// Stores a run's leaf modules in summary order (replacing any stored for the same path).
+    public func insertModules(_ modules: [ModuleRecord], runID: Int64) throws {
+        try synchronously { db, cache in
+            try db.transaction {
+                for (position, module) in modules.enumerated() {
+                    try cache.run("""
+                        INSERT OR REPLACE INTO modules (run_id, position, path, type, output_shape, params, trainable)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                        """, [.integer(runID), .integer(Int64(position)), .text(module.path), .text(module.type),
+                              .text(JSONText.integers(module.outputShape)), .integer(module.params),
+                              .integer(module.trainable ? 1 : 0)])
+                }
+            }
+        }
+    }
+
+    /// Stores an attached hook and returns its id (the record's `id` is ignored).
+    public func insertHook(_ hook: HookRecord) throws -> Int64 {
+        try synchronously { db, cache in
+            try cache.run("""
+                INSERT INTO hooks (run_id, path, kind, stats, every, attached_batch, detached_batch)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                """, [.integer(hook.runID), .text(hook.path), .text(hook.kind.rawValue),
+                      .text(JSONText.strings(hook.stats)), .integer(hook.every), .integer(hook.attachedBatch),
+                      hook.detachedBatch.map(SQLiteValue.integer) ?? .null])
+            return db.lastInsertRowID
+        }
+    }
+
+    /// Records the batch a hook stopped at.
+    ///
+    /// - Throws: `StatsStoreError.invalidArgument` for an unknown hook id.
+    public func markHookDetached(_ id: Int64, atBatch batch: Int64) throws {
+        try synchronously { db, cache in
+            try cache.run("UPDATE hooks SET detached_batch = ?2 WHERE id = ?1", [.integer(id), .integer(batch)])
+            if db.changes == 0 { throw StatsStoreError.invalidArgument("no hook with id \(id)") }
+        }
+    }
+}

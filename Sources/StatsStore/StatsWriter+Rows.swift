@@ -1,0 +1,57 @@
+/// How each pending row becomes an INSERT; runs on the writer queue inside a transaction.
+extension StatsWriter {
+    // INSERT OR REPLACE: a hook detached and re-attached within one batch reports that batch
+    // twice; the later value wins instead of aborting the whole flush on the primary key.
+    static let insertStatSQL = """
+        INSERT OR REPLACE INTO activation_stats
+            (run_id, path, kind, batch, epoch, mean, std, near_zero, min, max)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        """
+    static let insertHistogramSQL = """
+        INSERT OR REPLACE INTO histograms (run_id, module, kind, batch, epoch, lo, hi, counts)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        """
+    static let insertBatchMetricSQL = """
+        INSERT OR REPLACE INTO batch_metrics (run_id, batch, epoch, loss, lr) VALUES (?1, ?2, ?3, ?4, ?5)
+        """
+    static let insertEpochMetricSQL = """
+        INSERT OR REPLACE INTO epoch_metrics (run_id, epoch, train_loss, valid_loss, accuracy, seconds)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        """
+    static let progressSQL = """
+        UPDATE runs SET epoch = ?2, batch = ?3 WHERE id = ?1 AND (batch IS NULL OR batch <= ?3)
+        """
+
+    func insert(_ rows: [PendingRow], into cache: StatementCache) throws {
+        // The newest batch metric per run becomes runs.epoch/batch in the same transaction.
+        var progress: [Int64: BatchMetricRow] = [:]
+        for row in rows {
+            switch row {
+            case .stat(let r):
+                try cache.run(Self.insertStatSQL, [
+                    .integer(r.runID), .text(r.path), .text(r.kind.rawValue), .integer(r.batch),
+                    .integer(r.epoch), .real(r.mean), .real(r.std), .real(r.nearZero), .real(r.min), .real(r.max),
+                ])
+            case .histogram(let r):
+                try cache.run(Self.insertHistogramSQL, [
+                    .integer(r.runID), .text(r.path), .text(r.kind.rawValue), .integer(r.batch),
+                    .integer(r.epoch), .real(r.lo), .real(r.hi), .text(JSONText.integers(r.counts)),
+                ])
+            case .batchMetric(let r):
+                try cache.run(Self.insertBatchMetricSQL, [
+                    .integer(r.runID), .integer(r.batch), .integer(r.epoch), .real(r.loss), .real(r.lr),
+                ])
+                if progress[r.runID].map({ $0.batch <= r.batch }) ?? true { progress[r.runID] = r }
+            case .epochMetric(let r):
+                try cache.run(Self.insertEpochMetricSQL, [
+                    .integer(r.runID), .integer(r.epoch), .real(r.trainLoss),
+                    r.validLoss.map(SQLiteValue.real) ?? .null, r.accuracy.map(SQLiteValue.real) ?? .null,
+                    .real(r.seconds),
+                ])
+            }
+        }
+        for (run, last) in progress {
+            try cache.run(Self.progressSQL, [.integer(run), .integer(last.epoch), .integer(last.batch)])
+        }
+    }
+}

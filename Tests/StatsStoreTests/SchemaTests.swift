@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import StatsStore
+
+@Suite("Schema and migrations")
+struct SchemaTests {
+    /// Column names of `table`, in order.
+    func columns(_ db: Connection, _ table: String) throws -> [String] {
+        let s = try db.prepare("SELECT name FROM pragma_table_info(?1)")
+        try s.bind(table, at: 1)
+        var names: [String] = []
+        while try s.step() { names.append(s.string(at: 0) ?? "") }
+        return names
+    }
+
+    @Test("a new file has the SPEC §6 tables and columns, WAL, and the current user_version")
+    func freshSchema() throws {
+        let dir = try TempDir()
+        let path = dir.path("stats.db")
+        let writer = try StatsWriter(path: path)
+        try writer.close()
+        let db = try Connection(path: path, flags: [.readOnly])
+        #expect(try db.userVersion() == Schema.currentVersion)
+        #expect(Schema.currentVersion >= 1)
+        #expect(try db.scalarText("PRAGMA journal_mode") == "wal")
+        let required: [String: [String]] = [
+            "runs": ["id", "name", "spec", "status", "created_at", "started_at", "finished_at", "error"],
+            "modules": ["run_id", "path", "type", "output_shape", "params", "trainable"],
+            "hooks": ["id", "run_id", "path", "kind", "stats", "every", "attached_batch", "detached_batch"],
+            "activation_stats": ["run_id", "path", "kind", "batch", "epoch", "mean", "std", "near_zero", "min", "max"],
+            "histograms": ["run_id", "module", "kind", "batch", "counts"],
+            "batch_metrics": ["run_id", "batch", "epoch", "loss", "lr"],
+            "epoch_metrics": ["run_id", "epoch", "train_loss", "valid_loss", "accuracy", "seconds"],
+        ]
+        for (table, expected) in required {
+            let found = try columns(db, table)
+            for column in expected {
+                #expect(found.contains(column), "\(table).\(column) missing; has \(found)")
+            }
+        }
+    }
+
+    @Test("the stats read is served by the primary key, not a table scan")
+    func statsQueryUsesIndex() throws {
+        let dir = try TempDir()
+        let path = dir.path("stats.db")
+        try StatsWriter(path: path).close()
+        let db = try Connection(path: path, flags: [.readOnly])
+        let plan = try db.prepare("""
+            EXPLAIN QUERY PLAN SELECT * FROM activation_stats
+            WHERE run_id = 1 AND path = 'a' AND kind = 'forward' AND batch >= 0 AND batch <= 10
+            """)
+        var details: [String] = []
+        while try plan.step() { details.append(plan.string(at: 3) ?? "") }
+        #expect(details.contains { $0.contains("SEARCH") && $0.contains("PRIMARY KEY") }, "\(details)")
+    }
+
+    @Test("an empty (zero-byte) file is migrated to the current version")
+    func migrateEmptyFile() throws {
+        let dir = try TempDir()
+        let path = dir.path("empty.db")
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let writer = try StatsWriter(path: path)
+        let run = try writer.createRun(name: "r", spec: "{}")
+        try writer.close()
+        #expect(run == 1)
+        #expect(try Connection(path: path).userVersion() == Schema.currentVersion)
+    }
+
+    @Test("an older file runs only the missing steps")
+    func migrateStepwise() throws {
+        let dir = try TempDir()
+        let path = dir.path("old.db")
+        let db = try Connection(path: path)
+        let v1 = Array(Schema.migrations.prefix(1))
+        try Schema.migrate(db, migrations: v1)
+        try db.execute("INSERT INTO runs (name, spec) VALUES ('kept', '{}')")
+        #expect(try db.userVersion() == 1)
+        let v2 = v1 + [Migration(version: 2, summary: "test step", sql: "ALTER TABLE runs ADD COLUMN note TEXT")]
+        try Schema.migrate(db, migrations: v2)
+        #expect(try db.userVersion() == 2)
+        #expect(try db.scalarText("SELECT name FROM runs") == "kept")
+        #expect(try db.scalarInt("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'note'") == 1)
+        // Running again is a no-op, not an "duplicate column" error.
+        try Schema.migrate(db, migrations: v2)
+    }
+
+    @Test("a file from a newer hookd is refused, by writer and reader alike")
+    func newerFileRefused() throws {
+        let dir = try TempDir()
+        let path = dir.path("new.db")
+        try StatsWriter(path: path).close()
+        try Connection(path: path).setUserVersion(Schema.currentVersion + 1)
+        let expected = StatsStoreError.schemaTooNew(path: path, found: Schema.currentVersion + 1,
+                                                    supported: Schema.currentVersion)
+        #expect(throws: expected) { try StatsWriter(path: path) }
+        #expect(throws: expected) { try StatsReader(path: path) }
+    }
+
+    @Test("a foreign SQLite database is not migrated into")
+    func foreignDatabaseRefused() throws {
+        let dir = try TempDir()
+        let path = dir.path("other.db")
+        try Connection(path: path).execute("CREATE TABLE customers (id INTEGER)")
+        #expect(throws: StatsStoreError.notAStatsFile(path: path)) { try StatsWriter(path: path) }
+        #expect(try Connection(path: path).scalarInt("SELECT count(*) FROM sqlite_schema") == 1)
+    }
+}
