@@ -89,6 +89,24 @@ struct ServerTests {
         }
     }
 
+    @Test func expectContinueIsHonouredAndOversizeIsRefusedUpFront() throws {
+        let config = HTTPServerConfig(port: 0, maxBodyBytes: 1000, logErrors: false)
+        try ServerFixture.withServer(config) { _, port in
+            let client = try RawHTTPClient(port: port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+            #expect(try client.readResponse().status == 100)
+            try client.send("hello")
+            let echoed = try client.readResponse()
+            #expect(echoed.status == 200)
+            #expect(try ServerFixture.decode(ServerFixture.Echo.self, echoed).bodyBytes == 5)
+
+            // Oversize: answered 413 before the client sends a single body byte.
+            let refused = try RawHTTPClient(port: port)
+            try refused.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n")
+            #expect(try refused.readResponse().status == 413)
+        }
+    }
+
     @Test func tokenIsRequiredOnTheWire() throws {
         let config = HTTPServerConfig(port: 0, logErrors: false)
         try ServerFixture.withServer(config, token: "s3cret") { _, port in
