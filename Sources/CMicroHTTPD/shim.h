@@ -1,1 +1,126 @@
+// C shims over libmicrohttpd 0.9.75 for what Swift cannot call directly: variadic functions
+// (MHD_start_daemon, MHD_get_daemon_info, MHD_get_connection_info, syscall) and the one piece of
+// per-thread state (a thread-local flag) the access handler needs.
+#ifndef HOOKD_CMICROHTTPD_SHIM_H
+#define HOOKD_CMICROHTTPD_SHIM_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
 #include <microhttpd.h>
+
+/// Signature of MHD_OPTION_URI_LOG_CALLBACK: its return value becomes the request's `*con_cls`.
+typedef void *(*hookd_mhd_uri_log_callback)(void *cls, const char *uri,
+                                            struct MHD_Connection *connection);
+
+/// Why: after MHD_start_daemon fails, MHD has closed its socket and errno may be clobbered, so
+/// probe the same address once with our own socket to learn the real reason (EADDRINUSE,
+/// EADDRNOTAVAIL, EACCES). Returns 0 when the probe binds fine (the failure was something else).
+static inline int hookd_mhd_probe_bind(const struct sockaddr_in *addr) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return errno;
+    int one = 1;
+    // MHD sets SO_REUSEADDR on its listen socket by default; probe the same way.
+    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    int result = 0;
+    if (bind(fd, (const struct sockaddr *)addr, sizeof *addr) != 0) result = errno;
+    else if (listen(fd, 1) != 0) result = errno;
+    close(fd);
+    return result;
+}
+
+/// Why: MHD_start_daemon is variadic. Starts a daemon listening on `ipv4`:`port` (port 0 =
+/// ephemeral) in MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL mode (epoll stalls at exactly
+/// 128 keep-alive connections in 0.9.75, see PERF-NOTES item 4).
+/// `thread_pool_size` > 1 adds MHD_OPTION_THREAD_POOL_SIZE; 0 or 1 means the single polling thread.
+/// Returns NULL on failure with `*out_errno` set: EINVAL for an unparsable address, otherwise the
+/// bind error found by a probe, or 0 when the reason is unknown (MHD logs it when `log_errors`).
+static inline struct MHD_Daemon *hookd_mhd_start(
+    const char *ipv4, uint16_t port, unsigned int connection_limit,
+    unsigned int connection_timeout_s, size_t connection_memory_limit,
+    unsigned int thread_pool_size, int log_errors,
+    MHD_AccessHandlerCallback access_handler, void *access_cls,
+    MHD_RequestCompletedCallback completed, void *completed_cls,
+    hookd_mhd_uri_log_callback uri_log, void *uri_log_cls,
+    int *out_errno) {
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    if (inet_pton(AF_INET, ipv4, &addr.sin_addr) != 1) {
+        *out_errno = EINVAL;
+        return NULL;
+    }
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
+    if (log_errors) flags |= MHD_USE_ERROR_LOG;
+    // MHD binds during this call, so `addr` on the stack outlives its use.
+    struct MHD_Daemon *daemon = MHD_start_daemon(
+        flags, port, NULL, NULL, access_handler, access_cls,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_log, uri_log_cls,
+        // Options are read until MHD_OPTION_END, so the pool option is last and optional.
+        thread_pool_size > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, thread_pool_size,
+        MHD_OPTION_END);
+    if (daemon == NULL) *out_errno = hookd_mhd_probe_bind(&addr);
+    else *out_errno = 0;
+    return daemon;
+}
+
+/// Why: MHD_get_daemon_info is variadic. The port the daemon is bound to (the ephemeral one
+/// when started with port 0), or 0 when unknown.
+static inline uint16_t hookd_mhd_bound_port(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info == NULL ? 0 : info->port;
+}
+
+/// Why: MHD_get_connection_info is variadic. Writes the client's numeric address into `buffer`
+/// (at least INET6_ADDRSTRLEN bytes); returns 0 on success, -1 when unknown.
+static inline int hookd_mhd_client_address(struct MHD_Connection *connection, char *buffer,
+                                           socklen_t size) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL) return -1;
+    const struct sockaddr *sa = info->client_addr;
+    const void *src;
+    if (sa->sa_family == AF_INET) src = &((const struct sockaddr_in *)sa)->sin_addr;
+    else if (sa->sa_family == AF_INET6) src = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+    else return -1;
+    return inet_ntop(sa->sa_family, src, buffer, size) == NULL ? -1 : 0;
+}
+
+/// Why: gettid() needs _GNU_SOURCE and syscall() is variadic. The calling thread's kernel id.
+static inline pid_t hookd_current_tid(void) { return (pid_t)syscall(SYS_gettid); }
+
+/// Why: Linux applies setpriority(PRIO_PROCESS, tid) to one thread only (per-thread nice), which
+/// lets the server yield the cores to training (PERF-NOTES item 5). Applies `nice` once per
+/// thread (a thread-local flag keeps the hot path to one branch). Lowering priority never needs
+/// privileges; raising it does, so an EACCES/EPERM leaves the thread as it was.
+/// Returns 0 when applied (now or earlier on this thread), else the errno.
+static inline int hookd_mhd_nice_current_thread_once(int nice) {
+    static __thread int applied = 0;
+    if (applied) return 0;
+    applied = 1;
+    if (setpriority(PRIO_PROCESS, (id_t)hookd_current_tid(), nice) != 0) return errno;
+    return 0;
+}
+
+/// Why: the per-thread counterpart of getpriority, for reading back what the shim above set.
+/// Returns the calling thread's nice value.
+static inline int hookd_current_thread_nice(void) {
+    errno = 0;
+    return getpriority(PRIO_PROCESS, (id_t)hookd_current_tid());
+}
+
+#endif

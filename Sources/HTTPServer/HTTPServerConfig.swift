@@ -1,0 +1,67 @@
+/// Where and how the HTTP server listens, and the bounds it puts on each client.
+public struct HTTPServerConfig: Sendable, Equatable {
+    /// IPv4 address to bind, as a literal (`127.0.0.1` by default; `0.0.0.0` for all interfaces).
+    public var host: String
+    /// TCP port; 0 picks a free ephemeral port (read it back from `HTTPServer.port`).
+    public var port: UInt16
+    /// Largest request body accepted; larger ones are answered 413 without being buffered.
+    public var maxBodyBytes: Int
+    /// Most simultaneous connections (MHD_OPTION_CONNECTION_LIMIT); more are refused at accept.
+    public var connectionLimit: Int
+    /// Seconds a connection may stay idle before it is closed (MHD_OPTION_CONNECTION_TIMEOUT;
+    /// 0 = never). Bounds what a stalled client can hold.
+    public var connectionTimeoutSeconds: Int
+    /// Per-connection memory pool for headers and read buffers (MHD_OPTION_CONNECTION_MEMORY_LIMIT);
+    /// requests whose headers do not fit get microhttpd's own 431/414/413.
+    public var connectionMemoryLimitBytes: Int
+    /// Threads serving connections: 1 = one internal polling thread; more = an MHD thread pool.
+    public var threadCount: Int
+    /// Nice value applied to each server thread on its first request (Linux per-thread nice), so
+    /// training wins the cores under HTTP load (PERF-NOTES item 5); nil leaves threads as they are.
+    public var threadNice: Int32?
+    /// Whether microhttpd reports its own errors on stderr (MHD_USE_ERROR_LOG).
+    public var logErrors: Bool
+
+    /// Creates a configuration; every default suits a local stats daemon on a 2-core machine.
+    public init(
+        host: String = "127.0.0.1",
+        port: UInt16 = 8742,
+        maxBodyBytes: Int = 1 << 20,
+        connectionLimit: Int = 256,
+        connectionTimeoutSeconds: Int = 30,
+        connectionMemoryLimitBytes: Int = 64 * 1024,
+        threadCount: Int = 1,
+        threadNice: Int32? = 10,
+        logErrors: Bool = true
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.connectionLimit = connectionLimit
+        self.connectionTimeoutSeconds = connectionTimeoutSeconds
+        self.connectionMemoryLimitBytes = connectionMemoryLimitBytes
+        self.threadCount = threadCount
+        self.threadNice = threadNice
+        self.logErrors = logErrors
+    }
+
+    /// Problems that would make microhttpd misbehave, as messages; empty when valid.
+    public var problems: [String] {
+        var problems: [String] = []
+        if maxBodyBytes < 0 { problems.append("maxBodyBytes must be >= 0, got \(maxBodyBytes)") }
+        if connectionLimit < 1 || connectionLimit > Int(UInt32.max) {
+            problems.append("connectionLimit must be >= 1, got \(connectionLimit)")
+        }
+        if connectionTimeoutSeconds < 0 || connectionTimeoutSeconds > Int(UInt32.max) {
+            problems.append("connectionTimeoutSeconds must be >= 0, got \(connectionTimeoutSeconds)")
+        }
+        if connectionMemoryLimitBytes < 4096 {
+            problems.append("connectionMemoryLimitBytes must be >= 4096, got \(connectionMemoryLimitBytes)")
+        }
+        if threadCount < 1 || threadCount > 64 { problems.append("threadCount must be 1...64, got \(threadCount)") }
+        if let threadNice, !(-20...19).contains(threadNice) {
+            problems.append("threadNice must be -20...19, got \(threadNice)")
+        }
+        return problems
+    }
+}

@@ -1,0 +1,149 @@
+import CMicroHTTPD
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The C callbacks microhttpd calls; `cls` is always an unretained `ServerContext`.
+enum MHDCallbacks {
+    /// MHD_OPTION_URI_LOG_CALLBACK: called once per request with the raw URI, "before we modify
+    /// URI *or* args" (connection.c), so path parameters keep an encoded `%2F` apart from `/`.
+    /// Its return value becomes `*con_cls`; microhttpd's doc names this the place to
+    /// "instantiate their own request objects, freeing them in the notifier
+    /// MHD_OPTION_NOTIFY_COMPLETED" — it also marks the request client-aware, so the notifier runs.
+    static let uriLog: hookd_mhd_uri_log_callback = { _, uri, connection in
+        let target = uri.map { String(cString: $0) } ?? "/"
+        let state = RequestState(target: target, remoteAddress: clientAddress(connection))
+        return Unmanaged.passRetained(state).toOpaque()  // +1, released in `completed`
+    }
+
+    /// MHD_OPTION_NOTIFY_COMPLETED: the request is over (answered, failed, timed out or the
+    /// daemon stopped); frees the state the URI log callback created.
+    static let completed: MHD_RequestCompletedCallback = { _, _, conCls, _ in
+        guard let conCls, let raw = conCls.pointee else { return }
+        Unmanaged<RequestState>.fromOpaque(raw).release()
+        conCls.pointee = nil
+    }
+
+    /// The access handler, following microhttpd's documented pattern (PERF-NOTES item 3):
+    /// the first call only notes that headers are in; later calls with `*upload_data_size > 0`
+    /// hand over body chunks; the call with `*upload_data_size == 0` after that queues the
+    /// response. Queueing on the first call would make microhttpd close the connection.
+    static let access: MHD_AccessHandlerCallback = {
+        cls, connection, _, method, _, uploadData, uploadDataSize, conCls in
+        guard let cls, let connection, let uploadDataSize, let conCls else { return .NO }
+        let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+        let maxBody = context.config.maxBodyBytes
+
+        let state: RequestState
+        if let raw = conCls.pointee {
+            state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
+        } else {
+            // Not expected (the URI log callback always sets it), but never crash a server thread.
+            state = RequestState(target: "/", remoteAddress: nil)
+            conCls.pointee = Unmanaged.passRetained(state).toOpaque()
+        }
+
+        if !state.sawHeaders {
+            state.sawHeaders = true
+            if let nice = context.config.threadNice { _ = hookd_mhd_nice_current_thread_once(nice) }
+            // A declared oversize body is refused before it is read. microhttpd: "If response is
+            // provided before request is fully received, the rest of the request is discarded and
+            // connection is automatically closed after sending response." — what we want here.
+            if let declared = declaredContentLength(connection), declared > maxBody {
+                return queue(payloadTooLarge(maxBody), on: connection)
+            }
+            return .YES
+        }
+
+        let chunk = uploadDataSize.pointee
+        if chunk > 0 {
+            // "The response cannot be queued when this callback is called to process the client
+            // upload data": buffer (or discard) and report the whole chunk as processed.
+            if !state.tooLarge && state.body.count + chunk <= maxBody, let uploadData {
+                state.body.append(UnsafeRawPointer(uploadData).assumingMemoryBound(to: UInt8.self), count: chunk)
+            } else {
+                // A chunked body without Content-Length outgrew the limit: stop buffering, free what
+                // we hold, and swallow up to another maxBodyBytes to answer 413 politely; a client
+                // that keeps sending after that loses the connection.
+                if !state.tooLarge {
+                    state.tooLarge = true
+                    state.body = Data()
+                }
+                state.discardedBytes += chunk
+                if state.discardedBytes > max(maxBody, 64 * 1024) { return .NO }
+            }
+            uploadDataSize.pointee = 0  // "the number of bytes NOT processed"
+            return .YES
+        }
+
+        if state.tooLarge { return queue(payloadTooLarge(maxBody), on: connection) }
+        let request = HTTPRequest(
+            method: HTTPMethod(method.map { String(cString: $0) } ?? ""),
+            target: state.target, headers: headers(of: connection), body: state.body,
+            remoteAddress: state.remoteAddress)
+        return queue(context.router.handle(request), on: connection)
+    }
+
+    static func payloadTooLarge(_ limit: Int) -> HTTPResponse {
+        .error(status: .payloadTooLarge, code: "payload_too_large",
+               message: "request body exceeds the limit of \(limit) bytes")
+    }
+
+    /// Hands `response` to microhttpd, which copies the body and adds Content-Length, Date and,
+    /// only when the connection must close, `Connection: close`.
+    static func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+        let created = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        }
+        guard let mhdResponse = created else { return .NO }
+        for (name, value) in response.headers {
+            // microhttpd owns framing; a second Content-Length would corrupt the response.
+            if name.lowercased() == "content-length" || name.lowercased() == "transfer-encoding" { continue }
+            _ = MHD_add_response_header(mhdResponse, name, value)  // MHD_NO only for CR/LF in values
+        }
+        let result = MHD_queue_response(connection, UInt32(truncatingIfNeeded: response.status.rawValue), mhdResponse)
+        // MHD holds its own reference until the response is sent; drop ours now.
+        MHD_destroy_response(mhdResponse)
+        return result
+    }
+
+    static func declaredContentLength(_ connection: OpaquePointer) -> Int? {
+        guard let value = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length") else {
+            return nil
+        }
+        return Int(String(cString: value).trimmingPrefix(" "))
+    }
+
+    static func headers(of connection: OpaquePointer) -> [String: String] {
+        var headers: [String: String] = [:]
+        withUnsafeMutablePointer(to: &headers) { pointer in
+            _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
+                guard let cls, let key else { return .YES }
+                let headers = cls.assumingMemoryBound(to: [String: String].self)
+                let name = String(cString: key).lowercased()
+                let text = value.map { String(cString: $0) } ?? ""
+                if let existing = headers.pointee[name] {
+                    headers.pointee[name] = existing + ", " + text
+                } else {
+                    headers.pointee[name] = text
+                }
+                return .YES
+            }, pointer)
+        }
+        return headers
+    }
+
+    static func clientAddress(_ connection: OpaquePointer?) -> String? {
+        guard let connection else { return nil }
+        var buffer = [CChar](repeating: 0, count: 64)  // >= INET6_ADDRSTRLEN (46)
+        let ok = buffer.withUnsafeMutableBufferPointer {
+            hookd_mhd_client_address(connection, $0.baseAddress, socklen_t($0.count)) == 0
+        }
+        guard ok, let end = buffer.firstIndex(of: 0) else { return nil }
+        return String(decoding: buffer[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder until the HTTPServer target lands.
-enum HTTPServerPlaceholder {}

@@ -1,0 +1,43 @@
+import CMicroHTTPD
+
+/// One started MHD_Daemon and the context its callbacks use; stopped exactly once.
+///
+/// `@unchecked Sendable`: every stored property is immutable after init, and `HTTPServer` takes
+/// an instance out of its `Mutex` before calling `stop()`, so that mutex makes the single stop
+/// race-free. microhttpd itself allows MHD_stop_daemon from any thread but its own.
+final class RunningDaemon: @unchecked Sendable {
+    let daemon: OpaquePointer
+    let context: Unmanaged<ServerContext>
+    let port: UInt16
+
+    /// Starts microhttpd for `config` and `router`.
+    /// - Throws: `HTTPServerError` with the reason the address could not be used.
+    init(config: HTTPServerConfig, router: Router) throws {
+        let problems = config.problems
+        guard problems.isEmpty else { throw HTTPServerError.invalidConfig(problems) }
+        let context = Unmanaged.passRetained(ServerContext(router: router, config: config))
+        var code: Int32 = 0
+        let started = hookd_mhd_start(
+            config.host, config.port, UInt32(config.connectionLimit),
+            UInt32(config.connectionTimeoutSeconds), config.connectionMemoryLimitBytes,
+            UInt32(config.threadCount), config.logErrors ? 1 : 0,
+            MHDCallbacks.access, context.toOpaque(),
+            MHDCallbacks.completed, context.toOpaque(),
+            MHDCallbacks.uriLog, context.toOpaque(),
+            &code)
+        guard let started else {
+            context.release()
+            throw HTTPServerError.from(errno: code, host: config.host, port: config.port)
+        }
+        self.daemon = started
+        self.context = context
+        self.port = hookd_mhd_bound_port(started)
+    }
+
+    /// Stops accepting, closes every connection (running the completed callback for open
+    /// requests) and joins microhttpd's threads; then the context can go.
+    func stop() {
+        MHD_stop_daemon(daemon)
+        context.release()
+    }
+}

@@ -1,0 +1,13 @@
+/// What microhttpd's callbacks need, handed to them as an `Unmanaged` pointer.
+///
+/// Immutable, so any number of MHD threads can read it at once; a running daemon holds one +1
+/// reference, released only after MHD_stop_daemon has returned (no callback can run after that).
+final class ServerContext: Sendable {
+    let router: Router
+    let config: HTTPServerConfig
+
+    init(router: Router, config: HTTPServerConfig) {
+        self.router = router
+        self.config = config
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+@testable import HTTPServer
+
+@Suite("HTTPServer start/stop and bind errors")
+struct LifecycleTests {
+    @Test func portInUseIsAClearError() throws {
+        try ServerFixture.withServer { _, port in
+            let second = HTTPServer(config: HTTPServerConfig(port: port, logErrors: false), router: Router())
+            #expect(throws: HTTPServerError.addressInUse(host: "127.0.0.1", port: port)) { try second.start() }
+            #expect(!second.isRunning)
+            #expect("\(HTTPServerError.addressInUse(host: "127.0.0.1", port: port))".contains("already in use"))
+        }
+    }
+
+    @Test func invalidAddressIsAClearError() {
+        for host in ["999.1.1.1", "localhost", "::1", ""] {
+            let server = HTTPServer(config: HTTPServerConfig(host: host, port: 0, logErrors: false), router: Router())
+            #expect(throws: HTTPServerError.invalidAddress(host)) { try server.start() }
+        }
+    }
+
+    @Test func invalidConfigIsRejectedBeforeBinding() {
+        let server = HTTPServer(config: HTTPServerConfig(port: 0, threadCount: 0, logErrors: false), router: Router())
+        #expect(throws: HTTPServerError.self) { try server.start() }
+        #expect(!server.isRunning)
+    }
+
+    @Test func stopIsIdempotentAndThePortCanBeReused() throws {
+        let first = HTTPServer(config: HTTPServerConfig(port: 0, logErrors: false), router: ServerFixture.router())
+        try first.start()
+        #expect(throws: HTTPServerError.alreadyRunning) { try first.start() }
+        let port = try #require(first.port)
+        #expect(port != 0)
+        let client = try RawHTTPClient(port: port)
+        #expect(try client.exchange("GET", "/health").status == 200)
+        first.stop()
+        first.stop()
+        #expect(first.port == nil)
+        // The kept-alive connection was closed by stop().
+        #expect(try client.waitForClose())
+
+        let second = HTTPServer(config: HTTPServerConfig(port: port, logErrors: false), router: ServerFixture.router())
+        try second.start()
+        #expect(second.port == port)
+        #expect(try RawHTTPClient(port: port).exchange("GET", "/health").status == 200)
+        second.stop()
+
+        // The same object starts again too.
+        try first.start()
+        #expect(try RawHTTPClient(port: first.port!).exchange("GET", "/health").status == 200)
+    }
+
+    @Test func deinitStopsTheServer() throws {
+        var port: UInt16 = 0
+        do {
+            let server = HTTPServer(config: HTTPServerConfig(port: 0, logErrors: false), router: ServerFixture.router())
+            try server.start()
+            port = server.port!
+        }
+        #expect(throws: RawHTTPClient.Failure.self) { _ = try RawHTTPClient(port: port) }
+    }
+}

@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny blocking HTTP/1.1 client over a POSIX socket, so tests can also misbehave on purpose
+/// (garbage, half requests, stalls) — things URLSession will not do.
+final class RawHTTPClient {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// A parsed response: status, lower-cased headers, body.
+    struct Response {
+        let status: Int
+        let headers: [String: String]
+        let body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+
+    /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds.
+    init(port: UInt16, timeout: Int = 5) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+        var tv = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw Failure(description: "connect to port \(port): errno \(code)")
+        }
+    }
+
+    deinit { Glibc.close(fd) }
+
+    /// Builds a request with Host and, for a body, Content-Length.
+    static func request(
+        _ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = []
+    ) -> [UInt8] {
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
+        head += "\r\n"
+        return Array(head.utf8) + body
+    }
+
+    /// Sends all bytes; MSG_NOSIGNAL so a server-closed socket fails instead of killing the test process.
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { throw Failure(description: "send: errno \(errno)") }
+            offset += sent
+        }
+    }
+
+    func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    /// Sends a request and reads its response.
+    func exchange(
+        _ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = []
+    ) throws -> Response {
+        try send(Self.request(method, target, headers: headers, body: body))
+        return try readResponse(expectBody: method != "HEAD")
+    }
+
+    /// Reads one response framed by Content-Length.
+    func readResponse(expectBody: Bool = true) throws -> Response {
+        var headerEnd: Int?
+        while headerEnd == nil {
+            headerEnd = find([13, 10, 13, 10])
+            if headerEnd == nil { guard try fill() else { throw Failure(description: "closed before headers") } }
+        }
+        let head = String(decoding: buffer[..<headerEnd!], as: UTF8.self)
+        buffer.removeFirst(headerEnd! + 4)
+        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
+        let statusLine = lines.removeFirst().split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else {
+            throw Failure(description: "bad status line in \(head)")
+        }
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].drop(while: { $0 == " " })
+            headers[name] = headers[name].map { $0 + ", " + value } ?? String(value)
+        }
+        let length = expectBody ? Int(headers["content-length"] ?? "0") ?? 0 : 0
+        while buffer.count < length {
+            guard try fill() else { throw Failure(description: "closed inside body") }
+        }
+        let body = Array(buffer[..<length])
+        buffer.removeFirst(length)
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    /// True when the server closed the connection (EOF) before the read timeout.
+    func waitForClose() throws -> Bool {
+        while true {
+            do {
+                if try !fill() { return true }
+            } catch { return false }
+        }
+    }
+
+    private func find(_ needle: [UInt8]) -> Int? {
+        guard buffer.count >= needle.count else { return nil }
+        for start in 0...(buffer.count - needle.count) where buffer[start..<start + needle.count].elementsEqual(needle) {
+            return start
+        }
+        return nil
+    }
+
+    /// Reads more; false on EOF; throws on timeout or error.
+    private func fill() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if count == 0 { return false }
+        guard count > 0 else {
+            let code = errno
+            if code == ECONNRESET { return false }
+            throw Failure(description: "recv: errno \(code)")
+        }
+        buffer += chunk[..<count]
+        return true
+    }
+}
