@@ -1,6 +1,8 @@
 import ArgumentParser
+import Daemon
 import Foundation
 import HookKit
+import StatsStore
 import Torch
 
 /// `hookd train SPEC.json [--db FILE]`: one run in the foreground.
@@ -27,12 +29,29 @@ struct TrainCommand: ParsableCommand {
             let runSpec = try RunSpec.load(path: spec)
             let job = try TrainingJob(spec: runSpec, defaultThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
             job.learner.callbacks.append(ProgressReporter())
-            let metrics = try job.train()
+            // SIGINT/SIGTERM finish the current batch, flush the stats and mark the run interrupted.
+            let signals = StopOnSignals(job.learner.stopSignal)
+            defer { signals.cancel() }
+            if let db {
+                let writer = try StatsWriter(path: db)
+                defer { try? writer.close() }
+                let runID = try writer.createRun(name: runSpec.name, spec: runSpec.json)
+                FileHandle.standardError.write(Data("hookd train: recording run \(runID) into \(db)\n".utf8))
+                try RecordedTraining.run(job, writer: writer, runID: runID)
+            } else {
+                try job.train()
+            }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
-                for m in metrics { print(String(decoding: try encoder.encode(m), as: UTF8.self)) }
+                for m in job.learner.history { print(String(decoding: try encoder.encode(m), as: UTF8.self)) }
             }
+            if job.learner.wasStopped {
+                FileHandle.standardError.write(Data("hookd train: interrupted; stats flushed\n".utf8))
+                throw ExitCode(1)
+            }
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             throw CLIFailure.exit(for: error, context: "train")
         }

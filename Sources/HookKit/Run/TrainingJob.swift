@@ -15,6 +15,8 @@ public final class TrainingJob {
     public let stats: ActivationStats
     /// The model summary on one input of the data's shape, taken before training.
     public let summary: ModelSummary
+    /// The statistics each hook entry (by `Entry.id`) was asked to record.
+    public private(set) var requestedStats: [Int: [HookSpec.Stat]] = [:]
 
     /// Loads the data and builds the model, optimizer and hooks of `spec`.
     ///
@@ -35,10 +37,24 @@ public final class TrainingJob {
         summary = try modelSummary(model, inputShape: data.inputShape, name: spec.model.arch.rawValue)
         for (index, hook) in spec.hooks.enumerated() {
             for (path, module) in try Self.resolve(hook.modules, in: model, specIndex: index) {
-                stats.attach(path: path, module: module, kind: hook.kind, every: hook.every)
+                let entry = stats.attach(path: path, module: module, kind: hook.kind, every: hook.every)
+                requestedStats[entry.id] = hook.stats
             }
         }
         learner.callbacks.append(stats)
+    }
+
+    /// Hooks `path` from the next batch on (call between batches, on the training queue).
+    ///
+    /// - Throws: `SpecError` when the model has no module at `path`.
+    @discardableResult
+    public func attach(path: String, kind: HookKind, stats wanted: [HookSpec.Stat], every: Int) throws -> HookCallback<ActivationSummary>.Entry {
+        guard !path.isEmpty, let module = model.module(at: path) else {
+            throw SpecError(path: "$.layer", message: "unknown module path \"\(path)\"")
+        }
+        let entry = stats.attach(path: path, module: module, kind: kind, every: every)
+        requestedStats[entry.id] = wanted
+        return entry
     }
 
     /// Trains from `start` to the spec's last epoch, along its schedule.

@@ -1,0 +1,90 @@
+import HookKit
+import StatsStore
+import Torch
+
+/// Records one `TrainingJob` into a `StatsWriter`: modules, hooks, activation statistics,
+/// histograms, and batch and epoch metrics.
+///
+/// It runs on the training queue as a learner callback and a stats sink; the writer hands rows
+/// to its own queue, so training never waits on disk.
+public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
+    public let writer: StatsWriter
+    public let runID: Int64
+    private unowned let job: TrainingJob
+    /// hooks-table ids by ActivationStats entry id.
+    private var hookIDs: [Int: Int64] = [:]
+
+    /// Joins `job`'s learner callbacks and stats sinks.
+    public init(writer: StatsWriter, runID: Int64, job: TrainingJob) {
+        self.writer = writer
+        self.runID = runID
+        self.job = job
+        job.learner.callbacks.append(self)
+        job.stats.sinks.append(self)
+    }
+
+    /// Writes the modules table from the job's model summary.
+    public func recordModules() throws {
+        let modules = job.summary.layers.map {
+            ModuleRecord(path: $0.path, type: $0.type, outputShape: $0.outputShape, params: Int64($0.params), trainable: $0.trainable)
+        }
+        try writer.insertModules(modules, runID: runID)
+    }
+
+    /// One hooks row per entry attached from the spec, attached at `batch` (0, or the resume point).
+    public func recordHooksAtStart(batch: Int = 0) throws {
+        for entry in job.stats.entries where hookIDs[entry.id] == nil {
+            _ = try hookAttached(entry, stats: job.requestedStats[entry.id] ?? [], atBatch: batch)
+        }
+    }
+
+    /// Records a hook attached at `batch`; returns its id in the hooks table.
+    public func hookAttached(_ entry: HookCallback<ActivationSummary>.Entry, stats: [HookSpec.Stat], atBatch batch: Int) throws -> Int64 {
+        let record = HookRecord(runID: runID, path: entry.path, kind: ActivationKind(entry.kind), stats: stats.map(\.rawValue),
+                                every: Int64(entry.every), attachedBatch: Int64(batch))
+        let id = try writer.insertHook(record)
+        hookIDs[entry.id] = id
+        return id
+    }
+
+    /// Records that the entry's hook recorded nothing after `batch`.
+    public func hookDetached(entryID: Int, atBatch batch: Int) throws {
+        guard let id = hookIDs[entryID] else { return }
+        try writer.markHookDetached(id, atBatch: Int64(batch))
+    }
+
+    /// The hooks-table id of an ActivationStats entry.
+    public func hookID(forEntry entryID: Int) -> Int64? { hookIDs[entryID] }
+
+    // MARK: ActivationStatsSink
+
+    public func record(_ records: [ActivationRecord]) {
+        writer.record(records.map { r in
+            ActivationStatRow(runID: runID, path: r.path, kind: ActivationKind(r.kind), batch: Int64(r.batch), epoch: Int64(r.epoch),
+                              mean: r.summary.mean, std: r.summary.std, nearZero: r.summary.nearZero,
+                              min: r.summary.min, max: r.summary.max)
+        })
+        for r in records where !r.summary.histogram.isEmpty && job.requestedStats[r.hookID]?.contains(.histogram) == true {
+            let bins = job.stats.histogram ?? .fastai
+            writer.record(HistogramRow(runID: runID, path: r.path, kind: ActivationKind(r.kind), batch: Int64(r.batch),
+                                       epoch: Int64(r.epoch), lo: bins.low, hi: bins.high, counts: r.summary.histogram))
+        }
+    }
+
+    // MARK: LearnerCallback
+
+    public func endBatch(_ learner: Learner) throws {
+        writer.record(BatchMetricRow(runID: runID, batch: Int64(learner.position.iteration), epoch: Int64(learner.position.epoch),
+                                     loss: learner.lastLoss, lr: learner.optimizer.learningRate))
+    }
+
+    public func endEpoch(_ learner: Learner, metrics: EpochMetrics) throws {
+        writer.record(EpochMetricRow(runID: runID, epoch: Int64(metrics.epoch), trainLoss: metrics.trainLoss,
+                                     validLoss: metrics.validLoss, accuracy: metrics.accuracy, seconds: metrics.seconds))
+    }
+}
+
+extension ActivationKind {
+    /// The store's name for a HookKit hook kind.
+    init(_ kind: HookKind) { self = kind == .forward ? .forward : .backward }
+}
