@@ -24,11 +24,22 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print the epoch metrics as JSON lines on stdout.")
     var json = false
 
+    @Option(help: "Stop after this many training batches (smoke runs, benchmarks).")
+    var maxBatches: Int?
+
+    @Option(help: "Benchmark: print one JSON line in bench/'s peer format under this name.")
+    var benchName: String?
+
+    @Option(help: "Benchmark: switch the stats hooks on and off every N batches and report their overhead.")
+    var hooksAB: Int?
+
     func run() throws {
         do {
             let runSpec = try RunSpec.load(path: spec)
             let job = try TrainingJob(spec: runSpec, defaultThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
             job.learner.callbacks.append(ProgressReporter())
+            let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB, stats: job.stats)
+            job.learner.callbacks.insert(probe, at: 0)
             // SIGINT/SIGTERM finish the current batch, flush the stats and mark the run interrupted.
             let signals = StopOnSignals(job.learner.stopSignal)
             defer { signals.cancel() }
@@ -46,7 +57,12 @@ struct TrainCommand: ParsableCommand {
                 encoder.outputFormatting = [.sortedKeys]
                 for m in job.learner.history { print(String(decoding: try encoder.encode(m), as: UTF8.self)) }
             }
-            if job.learner.wasStopped {
+            if let benchName {
+                print(probe.report(name: benchName, batchSize: runSpec.train.batchSize, threads: Torch.threads,
+                                   history: job.learner.history))
+                return
+            }
+            if job.learner.wasStopped && maxBatches == nil {
                 FileHandle.standardError.write(Data("hookd train: interrupted; stats flushed\n".utf8))
                 throw ExitCode(1)
             }

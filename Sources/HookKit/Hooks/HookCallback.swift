@@ -30,6 +30,8 @@ open class HookCallback<Stored>: LearnerCallback {
     }
 
     public private(set) var entries: [Entry] = []
+    /// When false, hooks stay registered but record nothing (their cost drops to a flag check).
+    public var isEnabled = true
     public let every: Int
     public let removeAtEnd: Bool
     public let includeParamless: Bool
@@ -57,7 +59,9 @@ open class HookCallback<Stored>: LearnerCallback {
     public func attach(path: String, module: Module, kind: HookKind = .forward, every: Int? = nil) -> Entry {
         let entry = Entry(id: nextID, path: path, module: module, kind: kind, every: every ?? self.every)
         nextID += 1
-        entry.hook = Hook(module, kind: kind) { [weak self, weak entry] module, input, output -> Stored? in
+        // No detach here: an idle hook must cost only the flag check below, and the statistics
+        // kernel reads values without autograd anyway. Subclasses detach what they keep.
+        entry.hook = Hook(module, kind: kind, detach: false) { [weak self, weak entry] module, input, output -> Stored? in
             guard let self, let entry, let iteration = self.recordingIteration, iteration % entry.every == 0 else { return nil }
             let value = try self.hook(module, input, output)
             entry.pending = value
@@ -97,7 +101,7 @@ open class HookCallback<Stored>: LearnerCallback {
     }
 
     open func beginBatch(_ learner: Learner) throws {
-        recordingIteration = learner.isTraining ? learner.position.iteration : nil
+        recordingIteration = isEnabled && learner.isTraining ? learner.position.iteration : nil
     }
 
     open func endBatch(_ learner: Learner) throws {

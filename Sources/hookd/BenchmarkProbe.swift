@@ -1,0 +1,68 @@
+import Dispatch
+import Foundation
+import HookKit
+
+/// Measures training throughput for `bench/`: step times, optional batch limit, and an
+/// in-process A/B of the activation-stats hooks.
+///
+/// Separate processes swing 20–50% on these machines (PERF-NOTES item 8), so the hooks'
+/// overhead is measured inside one process: the stats hooks are switched on and off every
+/// `abPeriod` batches and the median step time of each half is compared.
+final class BenchmarkProbe: LearnerCallback {
+    private let maxBatches: Int?
+    private let abPeriod: Int?
+    private let stats: ActivationStats
+    private var batchStart = DispatchTime.now()
+    private var first: DispatchTime?
+    private var last = DispatchTime.now()
+    private var images = 0
+    private var batches = 0
+    private var onTimes: [Double] = []
+    private var offTimes: [Double] = []
+
+    init(maxBatches: Int?, abPeriod: Int?, stats: ActivationStats) {
+        self.maxBatches = maxBatches
+        self.abPeriod = abPeriod
+        self.stats = stats
+    }
+
+    func beginBatch(_ learner: Learner) throws {
+        guard learner.isTraining else { return }
+        if let abPeriod { stats.isEnabled = (batches / abPeriod) % 2 == 0 }
+        batchStart = .now()
+        if first == nil { first = batchStart }
+    }
+
+    func endBatch(_ learner: Learner) throws {
+        last = .now()
+        let ms = Double(last.uptimeNanoseconds - batchStart.uptimeNanoseconds) / 1e6
+        // The first A/B period warms up caches and allocators: leave it out of both halves.
+        if let abPeriod, batches >= 2 * abPeriod { (stats.isEnabled ? { self.onTimes.append(ms) } : { self.offTimes.append(ms) })() }
+        images += learner.data.train.options.batchSize
+        batches += 1
+        if let maxBatches, batches >= maxBatches { learner.stopSignal.request() }
+    }
+
+    /// One JSON line in the peers' format (`bench/peer_torch.py`).
+    func report(name: String, batchSize: Int, threads: Int, history: [EpochMetrics]) -> String {
+        let seconds = first.map { Double(last.uptimeNanoseconds - $0.uptimeNanoseconds) / 1e9 } ?? 0
+        var line: [String: Any] = [
+            "peer": name, "batch_size": batchSize, "threads": threads, "images": images, "batches": batches,
+            "seconds": seconds, "img_per_s": seconds > 0 ? Double(images) / seconds : 0,
+        ]
+        if let m = history.last { line["valid_loss"] = m.validLoss; line["valid_acc"] = m.accuracy }
+        if !onTimes.isEmpty, !offTimes.isEmpty {
+            let on = Self.median(onTimes), off = Self.median(offTimes)
+            line["hooks_on_step_ms"] = on
+            line["hooks_off_step_ms"] = off
+            line["hooks_overhead"] = on / off - 1
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}
