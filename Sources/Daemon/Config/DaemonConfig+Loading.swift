@@ -1,0 +1,160 @@
+import Foundation
+import HTTPServer
+import HookKit
+import StatsStore
+
+extension DaemonConfig {
+    /// Reads `path` (strict: unknown keys and bad values name their JSON path), then applies
+    /// `HOOKD_*` variables from `environment` and reads the token file.
+    ///
+    /// - Parameter path: nil uses the defaults alone (plus the environment).
+    /// - Throws: `SpecError` whose path starts with the file name or the variable name.
+    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonConfig {
+        var config = DaemonConfig()
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw SpecError(path: path, message: "cannot read the config file")
+            }
+            do {
+                try config.apply(JSONObjectReader(try JSONValue.parse(data)))
+            } catch let error as SpecError {
+                throw SpecError(path: "\(path): \(error.path)", message: error.message)
+            }
+        }
+        try config.applyEnvironment(environment)
+        try config.readToken()
+        try config.validate()
+        return config
+    }
+
+    /// Applies one config document; keys absent keep their current value.
+    mutating func apply(_ root: JSONObjectReader) throws {
+        if let listen = try root.object("listen") {
+            http.host = try listen.string("host") ?? http.host
+            http.port = UInt16(try listen.int("port", range: 0...65535) ?? Int(http.port))
+            try listen.finish()
+        }
+        if let storage = try root.object("storage") {
+            databasePath = try storage.string("database") ?? databasePath
+            stateDirectory = try storage.string("state_directory") ?? stateDirectory
+            try storage.finish()
+        }
+        if let auth = try root.object("auth") {
+            tokenFile = try auth.string("token_file") ?? tokenFile
+            try auth.finish()
+        }
+        if let h = try root.object("http") {
+            http.maxBodyBytes = try h.int("max_body_bytes", range: 1...(1 << 30)) ?? http.maxBodyBytes
+            http.connectionLimit = try h.int("connection_limit", range: 1...65536) ?? http.connectionLimit
+            http.connectionTimeoutSeconds = try h.int("connection_timeout_seconds", range: 0...86400) ?? http.connectionTimeoutSeconds
+            http.threadCount = try h.int("threads", range: 1...64) ?? http.threadCount
+            if h.has("thread_nice") {
+                http.threadNice = try h.int("thread_nice", range: -20...19).map { Int32($0) }
+            }
+            hookWaitMilliseconds = try h.int("hook_wait_ms", range: 0...60000) ?? hookWaitMilliseconds
+            try h.finish()
+        }
+        if let s = try root.object("stats") {
+            flush = FlushPolicy(maxRows: try s.int("flush_rows", range: 1...1_000_000) ?? flush.maxRows,
+                                maxDelayMilliseconds: try s.int("flush_ms", range: 0...60000) ?? flush.maxDelayMilliseconds)
+            statsQueueCapacity = try s.int("queue_capacity", range: 1...100_000_000) ?? statsQueueCapacity
+            statsErrorPolicy = try s.choice("on_error", ErrorPolicyName.self)?.policy ?? statsErrorPolicy
+            try s.finish()
+        }
+        if let t = try root.object("training") {
+            // null means "online cores", like leaving the key out.
+            trainingThreads = try t.int("threads", range: 1...1024) ?? trainingThreads
+            maxConcurrentRuns = try t.int("max_concurrent_runs", range: 1...1) ?? maxConcurrentRuns
+            checkpointEveryBatches = try t.int("checkpoint_every_batches", range: 0...10_000_000) ?? checkpointEveryBatches
+            if let hooks = t.value("default_hooks") {
+                defaultHooks = try Self.parseHooks(hooks, path: t.child("default_hooks"))
+                defaultHooksJSON = Self.compactJSON(hooks)
+            }
+            try t.finish()
+        }
+        runsAtStart = try root.stringArray("runs_at_start") ?? runsAtStart
+        try root.finish()
+    }
+
+    /// `HOOKD_HOST`, `HOOKD_PORT`, `HOOKD_DB`, `HOOKD_STATE_DIR`, `HOOKD_TOKEN_FILE`, `HOOKD_THREADS`,
+    /// `HOOKD_CHECKPOINT_EVERY`: each replaces its key; an empty value is ignored.
+    mutating func applyEnvironment(_ environment: [String: String]) throws {
+        func value(_ name: String) -> String? {
+            guard let v = environment[name], !v.isEmpty else { return nil }
+            return v
+        }
+        func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = value(name) else { return nil }
+            guard let n = Int(text), range.contains(n) else {
+                throw SpecError(path: "environment \(name)", message: "must be an integer in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+            }
+            return n
+        }
+        if let host = value("HOOKD_HOST") { http.host = host }
+        if let port = try integer("HOOKD_PORT", 0...65535) { http.port = UInt16(port) }
+        if let db = value("HOOKD_DB") { databasePath = db }
+        if let dir = value("HOOKD_STATE_DIR") { stateDirectory = dir }
+        if let file = value("HOOKD_TOKEN_FILE") { tokenFile = file }
+        if let threads = try integer("HOOKD_THREADS", 1...1024) { trainingThreads = threads }
+        if let every = try integer("HOOKD_CHECKPOINT_EVERY", 0...10_000_000) { checkpointEveryBatches = every }
+    }
+
+    /// Reads the token file: surrounding whitespace is trimmed, an empty token is an error.
+    mutating func readToken() throws {
+        guard let tokenFile else {
+            token = nil
+            return
+        }
+        guard let data = FileManager.default.contents(atPath: tokenFile) else {
+            throw SpecError(path: "$.auth.token_file", message: "cannot read \(tokenFile)")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let token = BearerToken(text) else {
+            throw SpecError(path: "$.auth.token_file", message: "\(tokenFile) is empty")
+        }
+        self.token = token
+    }
+
+    /// Checks what single keys cannot: the HTTP server's own rules, a usable host.
+    func validate() throws {
+        if let problem = http.problems.first { throw SpecError(path: "$.http", message: problem) }
+        let parts = http.host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else {
+            throw SpecError(path: "$.listen.host", message: "must be an IPv4 address such as 127.0.0.1 or 0.0.0.0, got \"\(http.host)\"")
+        }
+        if stateDirectory.isEmpty { throw SpecError(path: "$.storage.state_directory", message: "must not be empty") }
+    }
+
+    /// Parses `default_hooks` with the run spec's own strict hook parser, reporting config paths.
+    static func parseHooks(_ value: JSONValue, path: String) throws -> [HookSpec] {
+        guard case .array = value else { throw SpecError(path: path, message: "expected an array of hook specs") }
+        // A minimal spec around the hooks: RunSpec's parser is the one definition of a hook.
+        let probe = JSONOut.object([
+            ("model", .object([("arch", .string("mlp")), ("layers", .array([.int(1), .int(2)]))])),
+            ("data", .object([("format", .string("synthetic"))])),
+        ]).text.dropLast() + ",\"hooks\":" + compactJSON(value) + "}"
+        do {
+            return try RunSpec.parse(Data(probe.utf8)).hooks
+        } catch let error as SpecError {
+            throw SpecError(path: error.path.replacingOccurrences(of: "$.hooks", with: path), message: error.message)
+        }
+    }
+
+    static func compactJSON(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool(let b): b ? "true" : "false"
+        case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : "\(n)"
+        case .string(let s): JSONOut.string(s).text
+        case .array(let items): "[" + items.map(compactJSON).joined(separator: ",") + "]"
+        case .object(let fields):
+            "{" + fields.keys.sorted().map { JSONOut.string($0).text + ":" + compactJSON(fields[$0]!) }.joined(separator: ",") + "}"
+        }
+    }
+
+    /// The names `stats.on_error` accepts.
+    enum ErrorPolicyName: String, CaseIterable {
+        case failRun = "fail_run", continueWithoutStats = "continue_without_stats"
+        var policy: StatsErrorPolicy { self == .failRun ? .failRun : .continueWithoutStats }
+    }
+}

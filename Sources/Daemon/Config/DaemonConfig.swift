@@ -1,0 +1,49 @@
+import Foundation
+import HTTPServer
+import HookKit
+import StatsStore
+
+/// Everything `hookd serve` is configured with (`config/hookd.json`, then `HOOKD_*` overrides).
+///
+/// Every key has a default suited to a 2-core machine running one training job; see
+/// `docs/daemon.md` for the file format.
+public struct DaemonConfig: Sendable {
+    /// HTTP listen address and limits (host, port, body bytes, connections, threads, nice).
+    public var http = HTTPServerConfig(connectionLimit: 127, threadNice: 10)
+    /// The SQLite stats file; nil means `<stateDirectory>/hookd.sqlite`.
+    public var databasePath: String?
+    /// Checkpoints and per-run summaries live here.
+    public var stateDirectory = "/var/lib/hookd"
+    /// File holding the bearer token for POST/DELETE; nil leaves the API open (loopback only!).
+    public var tokenFile: String?
+    /// The token read from `tokenFile`; never printed.
+    public var token: BearerToken?
+    /// When the stats writer commits (rows, milliseconds).
+    public var flush = FlushPolicy()
+    /// Rows that may wait for the writer before the oldest are dropped.
+    public var statsQueueCapacity = 50_000
+    /// What a failed stats write means for the run.
+    public var statsErrorPolicy = StatsErrorPolicy.failRun
+    /// Intra-op threads for runs whose spec does not say (default: online cores, PERF-NOTES item 1).
+    public var trainingThreads = ProcessInfo.processInfo.activeProcessorCount
+    /// Runs at once; the training queue is serial, so only 1 is supported.
+    public var maxConcurrentRuns = 1
+    /// Write a checkpoint every this many training batches (and at each epoch end); 0 = epoch ends only.
+    public var checkpointEveryBatches = 200
+    /// Hooks for specs without a `hooks` key.
+    public var defaultHooks = [HookSpec()]
+    /// The `default_hooks` JSON as written, for printing the effective config.
+    public var defaultHooksJSON = #"[{"every":1,"kind":"forward","modules":"params","stats":["mean","std","near_zero"]}]"#
+    /// Spec files queued when the daemon starts on a database that holds no runs yet.
+    public var runsAtStart: [String] = []
+    /// How long `POST /hooks` and `DELETE /hooks/{id}` wait for the training loop (milliseconds).
+    public var hookWaitMilliseconds = 5000
+
+    /// The defaults.
+    public init() {}
+
+    /// `databasePath`, or its default inside the state directory.
+    public var effectiveDatabasePath: String {
+        databasePath ?? URL(fileURLWithPath: stateDirectory).appendingPathComponent("hookd.sqlite").path
+    }
+}

@@ -1,0 +1,173 @@
+import Dispatch
+import Foundation
+import HookKit
+import Logging
+import StatsStore
+import Synchronization
+
+/// The daemon without its sockets: the stats file, the run queue, the live snapshot and the hook
+/// command queue. HTTP handlers and tests drive it; it never exposes the live model.
+///
+/// Runs train one at a time on `trainingQueue` (a serial queue): each run builds its
+/// `TrainingJob` there, and nothing else ever touches that model.
+public final class DaemonCore: Sendable {
+    private struct Control {
+        /// Runs queued on `trainingQueue` and not yet started, in order.
+        var waiting: [Int64] = []
+        var current: RunControl?
+        var shuttingDown = false
+    }
+
+    public let config: DaemonConfig
+    public let writer: StatsWriter
+    public let reader: StatsReader
+    public let live = LiveState()
+    public let hookCommands = HookRegistry()
+    public let logger: Logger
+    let trainingQueue = DispatchQueue(label: "hookd.training", qos: .userInitiated)
+    private let control = Mutex(Control())
+
+    /// Creates the state directory, opens (creating/migrating) the stats file and a reader pool.
+    ///
+    /// - Throws: file-system errors for the state directory, `StatsStoreError` for the database.
+    public init(config: DaemonConfig, logger: Logger = Logger(label: "hookd")) throws {
+        self.config = config
+        self.logger = logger
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: config.stateDirectory, withIntermediateDirectories: true)
+        try fm.createDirectory(at: Self.runsDirectory(config), withIntermediateDirectories: true)
+        let dbDirectory = URL(fileURLWithPath: config.effectiveDatabasePath).deletingLastPathComponent()
+        try fm.createDirectory(at: dbDirectory, withIntermediateDirectories: true)
+        let log = logger
+        writer = try StatsWriter(path: config.effectiveDatabasePath, flushPolicy: config.flush,
+                                 queuePolicy: QueuePolicy(capacity: config.statsQueueCapacity),
+                                 onError: config.statsErrorPolicy, logger: { log.warning("\($0)") })
+        reader = try StatsReader(path: config.effectiveDatabasePath)
+    }
+
+    static func runsDirectory(_ config: DaemonConfig) -> URL {
+        URL(fileURLWithPath: config.stateDirectory).appendingPathComponent("runs")
+    }
+
+    /// Where a run's checkpoint, summary and other files live.
+    public func runDirectory(_ runID: Int64) -> URL {
+        Self.runsDirectory(config).appendingPathComponent(String(runID))
+    }
+
+    /// The run's checkpoint file.
+    public func checkpointURL(_ runID: Int64) -> URL {
+        runDirectory(runID).appendingPathComponent("checkpoint.ckpt")
+    }
+
+    // MARK: Runs
+
+    /// Whether SIGTERM/SIGINT has started the shutdown.
+    public var isShuttingDown: Bool { control.withLock { $0.shuttingDown } }
+
+    /// Parses a run spec, stores it as a `queued` run and queues it; returns the run id.
+    ///
+    /// - Throws: `SpecError` for a bad spec (with its JSON path), `DaemonError.shuttingDown`.
+    public func submit(spec data: Data) throws -> Int64 {
+        let spec = try RunSpec.parse(data)
+        if isShuttingDown { throw DaemonError.shuttingDown }
+        let id = try writer.createRun(name: spec.name, spec: spec.json)
+        enqueue(id, resume: false)
+        logger.info("run \(id) (\(spec.name)) queued")
+        return id
+    }
+
+    /// Queues a stored run for training; `resume` restores its checkpoint first.
+    public func enqueue(_ runID: Int64, resume: Bool) {
+        control.withLock { $0.waiting.append(runID) }
+        trainingQueue.async { [self] in
+            let runControl = control.withLock { c -> RunControl? in
+                guard let index = c.waiting.firstIndex(of: runID) else { return nil }  // cancelled while queued
+                c.waiting.remove(at: index)
+                guard !c.shuttingDown else { return nil }  // stays queued in the file for the next start
+                let runControl = RunControl(runID: runID)
+                c.current = runControl
+                return runControl
+            }
+            guard let runControl else { return }
+            RunSession(core: self, runID: runID, resume: resume, control: runControl).run()
+            control.withLock { $0.current = nil }
+        }
+    }
+
+    /// Runs waiting for the training queue, in order.
+    public var waitingRuns: [Int64] { control.withLock { $0.waiting } }
+
+    /// Cancels a queued run at once, or asks the training run to stop at the next batch boundary.
+    ///
+    /// - Throws: `StatsStoreError.runNotFound` for an unknown id.
+    public func cancel(_ runID: Int64) throws -> CancelOutcome {
+        enum Found { case waiting, running(RunControl), neither }
+        let found = control.withLock { c -> Found in
+            if let index = c.waiting.firstIndex(of: runID) {
+                c.waiting.remove(at: index)
+                return .waiting
+            }
+            if let current = c.current, current.runID == runID { return .running(current) }
+            return .neither
+        }
+        switch found {
+        case .waiting:
+            try writer.markRun(runID, status: .cancelled)
+            logger.info("run \(runID) cancelled while queued")
+            return .cancelled
+        case .running(let runControl):
+            runControl.requestStop(.cancel)
+            logger.info("run \(runID) stopping at the next batch boundary (cancel)")
+            return .stopping
+        case .neither:
+            let record = try reader.run(runID)
+            if [.queued, RecordedTraining.interrupted, .running].contains(record.status) {
+                // Not on this process's queue (e.g. left behind by a crash and not resumed).
+                try writer.markRun(runID, status: .cancelled)
+                return .cancelled
+            }
+            return .alreadyEnded(record.status)
+        }
+    }
+
+    // MARK: Start and stop
+
+    /// At start: resumes runs a shutdown or crash left `interrupted` or `running` (from their
+    /// checkpoint), re-queues `queued` ones, and on an empty database queues `runs_at_start`.
+    public func recover() throws {
+        let runs = try reader.runs()
+        for run in runs {
+            switch run.status {
+            case RecordedTraining.interrupted, .running:
+                logger.info("run \(run.id) was \(run.status); resuming from \(run.checkpointPath ?? "the start (no checkpoint)")")
+                enqueue(run.id, resume: true)
+            case .queued:
+                enqueue(run.id, resume: false)
+            default:
+                break
+            }
+        }
+        guard runs.isEmpty else { return }
+        for path in config.runsAtStart {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            _ = try submit(spec: data)
+        }
+    }
+
+    /// Stops the active run at its next batch boundary (checkpoint, `interrupted`), leaves queued
+    /// runs queued, waits for the training queue, then flushes and closes the stats file.
+    public func shutdown() {
+        let current = control.withLock { c -> RunControl? in
+            c.shuttingDown = true
+            return c.current
+        }
+        current?.requestStop(.shutdown)
+        trainingQueue.sync {}
+        do {
+            try writer.flush()
+            try writer.close()
+        } catch {
+            logger.error("closing the stats file failed: \(error)")
+        }
+    }
+}

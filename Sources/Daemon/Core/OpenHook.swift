@@ -1,0 +1,13 @@
+import HookKit
+
+/// A hook attached to the active run, as handlers may see it (ids only; the live entry stays on the training queue).
+public struct OpenHook: Sendable, Equatable {
+    /// Row id in the `hooks` table (the `{id}` of `DELETE /hooks/{id}`).
+    public var id: Int64
+    public var runID: Int64
+    public var path: String
+    public var kind: HookKind
+    public var stats: [HookSpec.Stat]
+    public var every: Int
+    public var attachedBatch: Int
+}

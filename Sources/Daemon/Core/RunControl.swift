@@ -1,0 +1,35 @@
+import HookKit
+import Synchronization
+
+/// The handle handlers use to stop the active run: a reason plus the learner's stop signal.
+///
+/// A stop can be asked for before the run's learner exists (while its data loads); the signal is
+/// raised as soon as the learner hands it over, so no request is lost.
+public final class RunControl: Sendable {
+    public let runID: Int64
+    private let state = Mutex<(reason: StopReason?, signal: StopSignal?)>((nil, nil))
+
+    /// A control for `runID` with no stop requested.
+    public init(runID: Int64) { self.runID = runID }
+
+    /// Asks the run to stop at the next batch boundary; the first reason wins.
+    public func requestStop(_ reason: StopReason) {
+        let signal = state.withLock { s -> StopSignal? in
+            if s.reason == nil { s.reason = reason }
+            return s.signal
+        }
+        signal?.request()
+    }
+
+    /// Connects the learner's signal (training queue), raising it at once if a stop is pending.
+    public func connect(_ signal: StopSignal) {
+        let pending = state.withLock { s -> Bool in
+            s.signal = signal
+            return s.reason != nil
+        }
+        if pending { signal.request() }
+    }
+
+    /// Why the run was asked to stop, if it was.
+    public var reason: StopReason? { state.withLock { $0.reason } }
+}

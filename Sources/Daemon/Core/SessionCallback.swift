@@ -1,0 +1,205 @@
+import Dispatch
+import Foundation
+import HookKit
+import StatsStore
+import Torch
+
+/// The daemon's part of the training loop: applies queued hook commands at batch boundaries,
+/// publishes progress and latest statistics to `LiveState`, and writes periodic checkpoints.
+///
+/// Runs on the training queue only (as a learner callback and stats sink).
+final class SessionCallback: LearnerCallback, ActivationStatsSink {
+    private let core: DaemonCore
+    private let runID: Int64
+    private unowned let job: TrainingJob
+    private let recorder: StatsRecorder
+    private let checkpointURL: URL
+    /// Live hooks: hooks-table id → what handlers see, and the entry and timing hooks behind it.
+    private var open: [Int64: (hook: OpenHook, entryID: Int, timers: [ModuleHookHandle])] = [:]
+    private var timerStart: UInt64 = 0
+    private var hookNanos: UInt64 = 0
+    private var epochStart = DispatchTime.now()
+    private var epochImages = 0
+
+    init(core: DaemonCore, runID: Int64, job: TrainingJob, recorder: StatsRecorder, checkpoint: URL) {
+        self.core = core
+        self.runID = runID
+        self.job = job
+        self.recorder = recorder
+        self.checkpointURL = checkpoint
+    }
+
+    // MARK: Hooks
+
+    /// Re-attaches the run's hooks through `attach`, so every live hook is timed and listed alike.
+    ///
+    /// A fresh run gets the spec's hooks. A resumed run gets the hooks that were open when it
+    /// stopped (spec hooks detached over HTTP stay detached, attached ones come back): their old
+    /// rows are closed at the resume batch and new rows opened there.
+    func installHooks(resumingAt start: TrainingPosition?) throws {
+        let fromSpec = job.stats.entries.map { ($0.path, $0.kind, job.requestedStats[$0.id] ?? [], $0.every) }
+        for entry in job.stats.entries { job.stats.detach(id: entry.id) }
+        let batch = start?.iteration ?? 0
+        var wanted = fromSpec
+        if start != nil {
+            let rows = try core.reader.hooks(run: runID)
+            if !rows.isEmpty {
+                wanted = []
+                for row in rows where row.detachedBatch == nil {
+                    try core.writer.markHookDetached(row.id, atBatch: Int64(batch))
+                    wanted.append((row.path, row.kind == .forward ? .forward : .backward,
+                                   row.stats.compactMap(HookSpec.Stat.init(rawValue:)), Int(row.every)))
+                }
+            }
+        }
+        for (path, kind, stats, every) in wanted {
+            _ = try attach(path: path, kind: kind, stats: stats, every: every, atBatch: batch)
+        }
+    }
+
+    /// Hooks `path` from `batch` on, bracketed by two timing hooks (forward only) for `/metrics`.
+    private func attach(path: String, kind: HookKind, stats: [HookSpec.Stat], every: Int, atBatch batch: Int) throws -> OpenHook {
+        guard !path.isEmpty, let module = job.model.module(at: path) else {
+            throw SpecError(path: "$.layer", message: "unknown module path \"\(path)\"")
+        }
+        var timers: [ModuleHookHandle] = []
+        // Forward hooks run in registration order, so these two enclose exactly the stats hook.
+        if kind == .forward {
+            timers.append(module.registerForwardHook { [unowned self] _, _, _ in
+                timerStart = DispatchTime.now().uptimeNanoseconds
+                return nil
+            })
+        }
+        let entry = try job.attach(path: path, kind: kind, stats: stats, every: every)
+        if kind == .forward {
+            timers.append(module.registerForwardHook { [unowned self] _, _, _ in
+                hookNanos &+= DispatchTime.now().uptimeNanoseconds &- timerStart
+                return nil
+            })
+        }
+        let id = try recorder.hookAttached(entry, stats: stats, atBatch: batch)
+        let hook = OpenHook(id: id, runID: runID, path: path, kind: kind, stats: stats, every: entry.every, attachedBatch: batch)
+        open[id] = (hook, entry.id, timers)
+        core.live.update { $0.openHooks[id] = hook }
+        return hook
+    }
+
+    private func detach(_ id: Int64, atBatch batch: Int) throws -> OpenHook? {
+        guard let (hook, entryID, timers) = open.removeValue(forKey: id) else { return nil }
+        job.stats.detach(id: entryID)
+        for timer in timers { timer.remove() }
+        try recorder.hookDetached(entryID: entryID, atBatch: batch)
+        core.live.update { _ = $0.openHooks.removeValue(forKey: id) }
+        return hook
+    }
+
+    /// Applies every queued command for this run; `batch` is the batch about to train.
+    private func applyCommands(atBatch batch: Int) {
+        for command in core.hookCommands.take(forRun: runID) {
+            let outcome: HookOutcome
+            switch command.action {
+            case let .attach(layer, kind, stats, every):
+                do {
+                    outcome = .attached(try attach(path: layer, kind: kind, stats: stats, every: every, atBatch: batch))
+                } catch is SpecError {
+                    outcome = .unknownLayer(layer)
+                } catch {
+                    outcome = .failed("\(error)")
+                }
+            case .detach(let hookID):
+                do {
+                    outcome = try detach(hookID, atBatch: batch).map { .detached($0, batch: batch) } ?? .unknownHook(hookID)
+                } catch {
+                    outcome = .failed("\(error)")
+                }
+            }
+            command.ticket.complete(outcome)
+            if case .attached(let h) = outcome { core.logger.info("run \(runID): hook \(h.id) on \(h.path) (\(h.kind)) from batch \(batch)") }
+            if case .detached(let h, _) = outcome { core.logger.info("run \(runID): hook \(h.id) on \(h.path) detached at batch \(batch)") }
+        }
+    }
+
+    // MARK: Checkpoints
+
+    /// Commits every stats row handed over so far, then saves the checkpoint: a checkpoint never
+    /// points past statistics that are not on disk, so a crash loses no row for good.
+    func checkpoint(at position: TrainingPosition) throws {
+        try core.writer.flush()
+        try job.saveCheckpoint(to: checkpointURL, position: position)
+        try core.writer.setCheckpoint(runID, path: checkpointURL.path)
+    }
+
+    // MARK: LearnerCallback
+
+    func beginEpoch(_ learner: Learner) throws {
+        epochStart = .now()
+        epochImages = 0
+        core.live.update { s in
+            s.progress[runID]?.epoch = learner.position.epoch
+            s.progress[runID]?.phase = "training"
+        }
+        core.live.noteProgress()
+    }
+
+    func beginBatch(_ learner: Learner) throws {
+        applyCommands(atBatch: learner.position.iteration)
+    }
+
+    func endBatch(_ learner: Learner) throws {
+        if core.writer.isFailed, let error = core.writer.lastError { throw error }
+        let p = learner.position
+        let images = min(learner.data.train.options.batchSize, learner.data.train.data.count)
+        epochImages += images
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - epochStart.uptimeNanoseconds) / 1e9
+        let nanos = hookNanos
+        hookNanos = 0
+        core.live.update { s in
+            s.progress[runID]?.epoch = p.epoch
+            s.progress[runID]?.batch = p.batch + 1
+            s.progress[runID]?.iteration = p.iteration + 1
+            s.progress[runID]?.loss = learner.lastLoss
+            s.progress[runID]?.learningRate = learner.optimizer.learningRate
+            s.progress[runID]?.imagesPerSecond = seconds > 0 ? Double(epochImages) / seconds : nil
+            s.batchesTotal += 1
+            s.imagesTotal += Int64(images)
+            s.hookSeconds += Double(nanos) / 1e9
+            s.lastProgressNanos = DispatchTime.now().uptimeNanoseconds
+        }
+        let every = core.config.checkpointEveryBatches
+        if every > 0, (p.iteration + 1) % every == 0 {
+            try checkpoint(at: TrainingPosition(epoch: p.epoch, batch: p.batch + 1, iteration: p.iteration + 1))
+        }
+    }
+
+    func beginValidate(_ learner: Learner) throws {
+        core.live.update { $0.progress[runID]?.phase = "validating" }
+        core.live.noteProgress()
+    }
+
+    func endEpoch(_ learner: Learner, metrics: EpochMetrics) throws {
+        core.live.update { s in
+            s.progress[runID]?.validLoss = metrics.validLoss
+            s.progress[runID]?.accuracy = metrics.accuracy
+            s.progress[runID]?.imagesPerSecond = metrics.imagesPerSecond
+        }
+        core.live.noteProgress()
+        let p = learner.position
+        try checkpoint(at: TrainingPosition(epoch: p.epoch + 1, batch: 0, iteration: p.iteration))
+    }
+
+    // MARK: ActivationStatsSink
+
+    func record(_ records: [ActivationRecord]) {
+        core.live.update { s in
+            if s.latestRunID != runID {
+                s.latest = [:]
+                s.latestRunID = runID
+            }
+            for r in records {
+                s.latest["\(r.path)|\(r.kind.rawValue)"] = LatestStat(
+                    path: r.path, kind: r.kind.rawValue, batch: r.batch, mean: r.summary.mean, std: r.summary.std,
+                    nearZero: r.summary.nearZero)
+            }
+        }
+    }
+}

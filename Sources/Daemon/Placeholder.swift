@@ -1,2 +1,0 @@
-/// Placeholder until the Daemon target lands.
-enum DaemonPlaceholder {}

@@ -1,0 +1,23 @@
+import Foundation
+import Logging
+
+/// swift-log handler writing `level: message` lines to stderr, without timestamps (journald adds them).
+public struct StderrLogHandler: LogHandler {
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    private let label: String
+
+    /// A handler for `label` (shown as the line's prefix).
+    public init(label: String) { self.label = label }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
+                    source: String, file: String, function: String, line: UInt) {
+        let line = "\(label) \(level): \(message)\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}
