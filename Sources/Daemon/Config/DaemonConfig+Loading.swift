@@ -123,6 +123,12 @@ extension DaemonConfig {
             throw SpecError(path: "$.listen.host", message: "must be an IPv4 address such as 127.0.0.1 or 0.0.0.0, got \"\(http.host)\"")
         }
         if stateDirectory.isEmpty { throw SpecError(path: "$.storage.state_directory", message: "must not be empty") }
+        // Start-up specs are checked now, so a typo fails `check-config` rather than the start.
+        for (index, path) in runsAtStart.enumerated() {
+            do { _ = try RunSpec.load(path: path) } catch let error as SpecError {
+                throw SpecError(path: "$.runs_at_start[\(index)]", message: error.description)
+            }
+        }
     }
 
     /// Parses `default_hooks` with the run spec's own strict hook parser, reporting config paths.

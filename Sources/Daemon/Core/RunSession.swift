@@ -92,11 +92,13 @@ final class RunSession {
         }
         try core.writer.flush()
         if job.learner.position.epoch >= spec.train.epochs && trained {
+            try session.closeHooks(atBatch: job.learner.position.iteration)
             try core.writer.setFinished(runID)
             return .finished
         }
         switch control.reason {
         case .cancel?:
+            try session.closeHooks(atBatch: trained ? job.learner.position.iteration : start.iteration)
             try core.writer.markRun(runID, status: .cancelled)
             return .cancelled
         case .shutdown?, nil:

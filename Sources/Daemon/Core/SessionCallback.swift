@@ -93,6 +93,11 @@ final class SessionCallback: LearnerCallback, ActivationStatsSink {
         return hook
     }
 
+    /// Detaches every live hook at `batch` (the run ended: finished or cancelled).
+    func closeHooks(atBatch batch: Int) throws {
+        for id in open.keys.sorted() { _ = try detach(id, atBatch: batch) }
+    }
+
     /// Applies every queued command for this run; `batch` is the batch about to train.
     private func applyCommands(atBatch batch: Int) {
         for command in core.hookCommands.take(forRun: runID) {

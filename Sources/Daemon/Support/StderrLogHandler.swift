@@ -15,9 +15,8 @@ public struct StderrLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
-        let line = "\(label) \(level): \(message)\n"
+    public func log(event: LogEvent) {
+        let line = "\(label) \(event.level): \(event.message)\n"
         FileHandle.standardError.write(Data(line.utf8))
     }
 }

@@ -1,0 +1,77 @@
+import Foundation
+import HTTPServer
+import HookKit
+import StatsStore
+
+extension DaemonAPI {
+    static func addRunRoutes(_ router: inout Router, _ core: DaemonCore) {
+        router.get("/runs") { _ in
+            let runs = try core.reader.runs()
+            let snapshot = core.live.snapshot
+            return .json(JSONOut.object([("runs", .array(runs.map { runJSON($0, snapshot.progress[$0.id], core) }))]).data)
+        }
+        router.post("/runs") { request in
+            try request.requireJSONBody()
+            let id = try mapping { try core.submit(spec: request.body) }
+            var response = HTTPResponse.json(JSONOut.object([
+                ("id", .int(id)), ("status", .string("queued")), ("url", .string("/runs/\(id)")),
+            ]).data, status: .accepted)
+            response.headers["Location"] = "/runs/\(id)"
+            return response
+        }
+        router.get("/runs/{id}") { request in
+            let id = try integer(try request.parameter("id"), name: "run id", range: 1...Int64.max)
+            let record = try mapping { try core.reader.run(id) }
+            return .json(runJSON(record, core.live.progress(id), core, detailed: true).data)
+        }
+        router.delete("/runs/{id}") { request in
+            let id = try integer(try request.parameter("id"), name: "run id", range: 1...Int64.max)
+            switch try mapping({ try core.cancel(id) }) {
+            case .cancelled:
+                return .json(JSONOut.object([("id", .int(id)), ("status", .string("cancelled"))]).data)
+            case .stopping:
+                return .json(JSONOut.object([
+                    ("id", .int(id)), ("status", .string("running")), ("stopping", .bool(true)),
+                ]).data, status: .accepted)
+            case .alreadyEnded(let status):
+                throw HTTPError.conflict("run \(id) already ended (\(status))", code: "run_ended")
+            }
+        }
+    }
+
+    /// A run as `/runs` shows it: the stored row, completed with live progress while it trains.
+    static func runJSON(_ r: RunRecord, _ live: RunProgress?, _ core: DaemonCore, detailed: Bool = false) -> JSONOut {
+        var fields: [(String, JSONOut)] = [
+            ("id", .int(r.id)), ("name", .string(r.name)), ("status", .string(r.status.rawValue)),
+            ("created_at", .string(r.createdAt)), ("started_at", .text(r.startedAt)),
+            ("finished_at", .text(r.finishedAt)), ("error", .text(r.error)),
+        ]
+        if let p = live, r.status == .running || core.live.activeRunID == r.id {
+            fields += [
+                ("phase", .string(p.phase)), ("epoch", .int(p.epoch)), ("epochs", .int(p.epochs)),
+                ("batch", .int(p.batch)), ("batches_per_epoch", .int(p.batchesPerEpoch)),
+                ("global_batch", .int(p.iteration)), ("total_batches", .int(p.totalBatches)),
+                ("loss", .number(p.loss)), ("learning_rate", .number(p.learningRate)),
+                ("valid_loss", .number(p.validLoss)), ("accuracy", .number(p.accuracy)),
+                ("images_per_second", .number(p.imagesPerSecond)),
+            ]
+        } else {
+            // Not training in this process: what the stats file knows (committed batches).
+            let epochs = (try? RunSpec.parse(Data(r.spec.utf8)))?.train.epochs
+            var loss: Double?, validLoss: Double?, accuracy: Double?
+            if detailed {
+                loss = (try? core.reader.batchMetrics(run: r.id, from: r.batch))?.last?.loss
+                let epoch = (try? core.reader.epochMetrics(run: r.id))?.last
+                validLoss = epoch?.validLoss
+                accuracy = epoch?.accuracy
+            }
+            fields += [
+                ("epoch", .int(r.epoch)), ("epochs", .int(epochs)),
+                ("global_batch", .int(r.batch.map { $0 + 1 })), ("loss", .number(loss)),
+                ("valid_loss", .number(validLoss)), ("accuracy", .number(accuracy)),
+            ]
+        }
+        fields.append(("checkpoint", .text(r.checkpointPath)))
+        return .object(fields)
+    }
+}

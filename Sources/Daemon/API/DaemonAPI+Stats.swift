@@ -1,0 +1,27 @@
+import Foundation
+import HTTPServer
+import StatsStore
+
+extension DaemonAPI {
+    static func addStatsRoutes(_ router: inout Router, _ core: DaemonCore) {
+        router.get("/stats/{layer}") { request in
+            let layer = try request.parameter("layer")
+            let format = try format(request, allowed: ["json", "csv"])
+            let kindText = request.query["kind"] ?? "forward"
+            guard let kind = ActivationKind(rawValue: kindText) else {
+                throw HTTPError.badRequest("kind must be forward or backward, got '\(kindText)'", code: "invalid_parameter")
+            }
+            let from = try request.query["from"].map { try integer($0, name: "from") }
+            let to = try request.query["to"].map { try integer($0, name: "to") }
+            let every = try request.query["every"].map { Int(try integer($0, name: "every", range: 1...1_000_000_000)) } ?? 1
+            let limit = try request.query["limit"].map { Int(try integer($0, name: "limit", range: 2...1_000_000_000)) }
+            let run = try selectedRun(request, core)
+            // Rows reach SQLite up to `stats.flush_ms` after their batch (the writer batches commits).
+            let series = try mapping {
+                try core.reader.stats(run: run, layer: layer, kind: kind, from: from, to: to, every: every, limit: limit)
+            }
+            return format == "csv" ? .csv(OfflineReport.render(series, format: .csv))
+                : .json(Data(OfflineReport.render(series, format: .json).utf8))
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import HTTPServer
+import Logging
+
+/// The whole daemon: core, HTTP server, systemd notifications and watchdog, in start/stop order.
+public final class HookDaemon: Sendable {
+    public let core: DaemonCore
+    public let server: HTTPServer
+    private let notifier: SystemdNotifier
+    private let environment: [String: String]
+    private let watchdog = WatchdogHolder()
+
+    /// Opens the stats file and builds the router; nothing listens yet.
+    public init(config: DaemonConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
+                logger: Logger = Logger(label: "hookd")) throws {
+        core = try DaemonCore(config: config, logger: logger)
+        server = HTTPServer(config: config.http, router: DaemonAPI.router(core: core))
+        notifier = SystemdNotifier(environment: environment)
+        self.environment = environment
+    }
+
+    /// Listens, resumes interrupted runs and queues start-up runs, then tells systemd `READY=1`.
+    public func start() throws {
+        try server.start()
+        core.logger.info("listening on \(core.config.http.host):\(server.port ?? 0), stats in \(core.config.effectiveDatabasePath)")
+        try core.recover()
+        notifier.notify("READY=1\nSTATUS=listening on port \(server.port ?? 0)")
+        watchdog.set(Watchdog(environment: environment, notifier: notifier, live: core.live, pid: getpid()))
+    }
+
+    /// SIGTERM's path: `STOPPING=1`, stop the run at a batch boundary with a checkpoint, close the
+    /// stats file, then stop serving (reads keep working until the training has stopped).
+    public func stop() {
+        notifier.notify("STOPPING=1")
+        core.logger.info("shutting down: stopping training at the next batch boundary")
+        core.shutdown()
+        watchdog.set(nil)
+        server.stop()
+        core.logger.info("stopped")
+    }
+}

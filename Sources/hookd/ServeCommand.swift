@@ -1,0 +1,47 @@
+import ArgumentParser
+import Daemon
+import Dispatch
+import Foundation
+import HookKit
+import Logging
+
+/// `hookd serve [--config FILE]`: the daemon in the foreground (what systemd runs).
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the daemon: train queued runs and serve their statistics over HTTP."
+    )
+
+    @Option(help: "Config file (JSON). Default: /etc/hookd/hookd.json if it exists, else built-in defaults.")
+    var config: String?
+
+    func run() throws {
+        let logger = Logger(label: "hookd") { StderrLogHandler(label: $0) }
+        let daemonConfig: DaemonConfig
+        do {
+            daemonConfig = try DaemonConfig.load(path: config ?? CheckConfigCommand.defaultPathIfPresent())
+        } catch let error as SpecError {
+            FileHandle.standardError.write(Data("hookd serve: invalid config: \(error)\n".utf8))
+            throw ExitCode(64)
+        } catch {
+            throw CLIFailure.exit(for: error, context: "serve")
+        }
+        let daemon: HookDaemon
+        do {
+            daemon = try HookDaemon(config: daemonConfig, logger: logger)
+            try daemon.start()
+        } catch {
+            FileHandle.standardError.write(Data("hookd serve: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        // SIGTERM/SIGINT: finish the batch, checkpoint, mark the run interrupted, exit 0.
+        let stopped = DispatchSemaphore(value: 0)
+        let signals = SignalWatcher { number in
+            logger.info("signal \(number) received")
+            daemon.stop()
+            stopped.signal()
+        }
+        stopped.wait()
+        signals.cancel()
+    }
+}
