@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// A temp directory with a daemon config, and helpers to start the daemon on it and wait for runs.
+final class DaemonFixture {
+    let directory: TempDirectory
+    let configPath: String
+    let port = DaemonProcess.freePort()
+    let token: String?
+
+    /// Writes a config; `extra` adds training keys (e.g. `"checkpoint_every_batches": 25`).
+    init(token: String? = nil, maxBodyBytes: Int = 1 << 20, training: String = "", hookWaitMs: Int = 5000) throws {
+        let directory = try TempDirectory()
+        self.directory = directory
+        self.token = token
+        let tokenFile = try token.map { try directory.write("token", $0 + "\n") }
+        let trainingJSON = training.isEmpty ? "" : ", " + training
+        configPath = try directory.write("hookd.json", """
+            {"listen": {"host": "127.0.0.1", "port": \(port)},
+             "storage": {"state_directory": "\(directory.path("state"))"},
+             "auth": {"token_file": \(tokenFile.map { "\"\($0)\"" } ?? "null")},
+             "http": {"max_body_bytes": \(maxBodyBytes), "hook_wait_ms": \(hookWaitMs)},
+             "stats": {"flush_ms": 50},
+             "training": {"threads": 1\(trainingJSON)}}
+            """)
+    }
+
+    /// Starts `hookd serve` on this fixture's config.
+    func start() throws -> DaemonProcess {
+        try DaemonProcess(configPath: configPath, port: port, logURL: directory.url.appendingPathComponent("hookd.log"), token: token)
+    }
+
+    deinit { directory.remove() }
+}
+
+extension DaemonProcess {
+    /// Polls `GET /runs/{id}` until `condition` holds (or fails the test after `timeout`).
+    @discardableResult
+    func waitForRun(_ id: Int, timeout: TimeInterval = 60, sourceLocation: SourceLocation = #_sourceLocation,
+                    until condition: ([String: Any]) -> Bool) throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: [String: Any] = [:]
+        while Date() < deadline {
+            last = try client.get("/runs/\(id)").json
+            if condition(last) { return last }
+            usleep(20_000)
+        }
+        Issue.record("run \(id) did not reach the condition in \(timeout)s; last: \(last)\nlog:\n\(log)", sourceLocation: sourceLocation)
+        return last
+    }
+
+    /// Queues `spec` and returns the run id.
+    func submit(_ spec: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+        let response = try client.post("/runs", json: spec)
+        #expect(response.status == 202, "\(response.text)", sourceLocation: sourceLocation)
+        return response.json["id"] as? Int ?? -1
+    }
+
+    /// The batches recorded for `layer` in `run`.
+    func statBatches(run: Int, layer: String, kind: String = "forward") throws -> [Int] {
+        let response = try client.get("/stats/\(layer)?run=\(run)&kind=\(kind)")
+        return response.json["batch"] as? [Int] ?? []
+    }
+}

@@ -1,0 +1,15 @@
+/// Run specs small enough for tests: simple_cnn on synthetic 1x28x28 images (~3 ms a batch on 2 cores).
+enum Specs {
+    /// `batches` training batches of 16 images per epoch, `epochs` epochs; default hooks (leaf modules with params).
+    static func synthetic(name: String = "test", epochs: Int = 1, batches: Int = 64, hooks: String? = nil) -> String {
+        let hooksJSON = hooks.map { #","hooks":\#($0)"# } ?? ""
+        return #"""
+        {"name":"\#(name)","model":{"arch":"simple_cnn","channels":[1,8,16,10],"batch_norm":true},\#
+        "data":{"format":"synthetic","shape":[1,28,28],"classes":10,"train_count":\#(batches * 16),"valid_count":64},\#
+        "train":{"epochs":\#(epochs),"batch_size":16,"seed":7,"threads":1}\#(hooksJSON)}
+        """#
+    }
+
+    /// The modules `"params"` hooks on that model (leaves with parameters).
+    static let hookedByDefault = ["0.0", "0.1", "1.0", "1.1", "2.0"]
+}
