@@ -29,17 +29,24 @@ struct ServeCommand: ParsableCommand {
         let daemon: HookDaemon
         do {
             daemon = try HookDaemon(config: daemonConfig, logger: logger)
-            try daemon.start()
         } catch {
             FileHandle.standardError.write(Data("hookd serve: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        // SIGTERM/SIGINT: finish the batch, checkpoint, mark the run interrupted, exit 0.
+        // Watch SIGTERM/SIGINT before starting, so a stop during start-up is orderly too:
+        // finish the batch, checkpoint, mark the run interrupted, exit 0.
         let stopped = DispatchSemaphore(value: 0)
         let signals = SignalWatcher { number in
             logger.info("signal \(number) received")
             daemon.stop()
             stopped.signal()
+        }
+        do {
+            try daemon.start()
+        } catch {
+            FileHandle.standardError.write(Data("hookd serve: \(error)\n".utf8))
+            daemon.stop()
+            throw ExitCode(1)
         }
         stopped.wait()
         signals.cancel()

@@ -123,6 +123,18 @@ import Testing
         #expect(h.request(.get, "/summary").status == .conflict)
     }
 
+    @Test func afterShutdownWritesAre503AndReadsStillWork() throws {
+        let h = try Harness()
+        _ = h.request(.post, "/runs", json: Specs.synthetic(batches: 2))
+        h.drain()
+        h.core.shutdown()
+        let refused = h.request(.post, "/runs", json: Specs.synthetic())
+        #expect(refused.status == .serviceUnavailable)
+        #expect(h.object(refused)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "shutting_down")
+        #expect(h.object(h.request(.get, "/health"))["status"] as? String == "shutting_down")
+        #expect(h.request(.get, "/stats/0.0").status == .ok)
+    }
+
     @Test func metricsFollowPrometheusNaming() throws {
         let h = try Harness()
         _ = h.request(.post, "/runs", json: Specs.synthetic(batches: 4))

@@ -76,3 +76,22 @@ import Glibc
         #expect(listener.receive() == "WATCHDOG=1")
     }
 }
+
+/// The real binary under a pretend systemd: READY=1 once listening, WATCHDOG=1 while idle,
+/// STOPPING=1 on SIGTERM, exit status 0.
+@Suite struct SystemdEndToEndTests {
+    @Test func notifiesReadyWatchdogAndStopping() throws {
+        let fixture = try DaemonFixture()
+        let socketPath = fixture.directory.path("notify")
+        let listener = try SystemdTests.Listener(socketPath)
+        let daemon = try fixture.start(environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "400000"])
+        var messages: [String] = []
+        while messages.count < 3, let message = listener.receive() { messages.append(message) }
+        #expect(messages.first?.hasPrefix("READY=1") == true, "\(messages)")
+        #expect(messages.dropFirst().contains("WATCHDOG=1"), "\(messages)")
+        #expect(daemon.stop(signal: SIGTERM) == 0)
+        var rest: [String] = []
+        while let message = listener.receive() { rest.append(message) }
+        #expect(rest.contains("STOPPING=1"), "\(rest)")
+    }
+}

@@ -26,8 +26,9 @@ final class DaemonFixture {
     }
 
     /// Starts `hookd serve` on this fixture's config.
-    func start() throws -> DaemonProcess {
-        try DaemonProcess(configPath: configPath, port: port, logURL: directory.url.appendingPathComponent("hookd.log"), token: token)
+    func start(environment: [String: String] = [:]) throws -> DaemonProcess {
+        try DaemonProcess(configPath: configPath, port: port, logURL: directory.url.appendingPathComponent("hookd.log"), token: token,
+                          environment: environment)
     }
 
     deinit { directory.remove() }

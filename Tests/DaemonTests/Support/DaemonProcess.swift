@@ -16,12 +16,15 @@ final class DaemonProcess {
     var client: HTTPTestClient
 
     /// Starts `hookd serve --config <configPath>` and waits until `/health` answers.
-    init(configPath: String, port: UInt16, logURL: URL, token: String? = nil) throws {
+    init(configPath: String, port: UInt16, logURL: URL, token: String? = nil, environment: [String: String] = [:]) throws {
         self.port = port
         self.logURL = logURL
         client = HTTPTestClient(port: port, token: token)
         process.executableURL = try Self.binary()
         process.arguments = ["serve", "--config", configPath]
+        // HOOKD_* from the test's environment would override the fixture's config.
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOOKD_") }
+            .merging(environment) { $1 }
         if !FileManager.default.fileExists(atPath: logURL.path) { FileManager.default.createFile(atPath: logURL.path, contents: nil) }
         let log = try FileHandle(forWritingTo: logURL)
         log.seekToEndOfFile()
