@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import HookKit
+
+@Suite("Run spec parsing")
+struct RunSpecTests {
+    static let defaultSpecPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("config/default-run.json").path
+
+    @Test func defaultSpecParses() throws {
+        let spec = try RunSpec.load(path: Self.defaultSpecPath)
+        #expect(spec.name == "fashion-cnn")
+        #expect(spec.model.arch == .simpleCNN)
+        #expect(spec.model.channels == [1, 16, 32, 64, 10])
+        #expect(spec.model.batchNorm)
+        #expect(spec.data.format == .idx)
+        #expect(spec.data.path == "/usr/share/datasets/fashion-mnist")
+        #expect(spec.train.epochs == 1 && spec.train.batchSize == 64 && spec.train.optimizer == .adam)
+        #expect(spec.train.lr == 0.003 && spec.train.schedule == .oneCycle && spec.train.seed == 42)
+        #expect(spec.hooks == [HookSpec(modules: .params, kind: .forward, stats: [.mean, .std, .nearZero], every: 1)])
+    }
+
+    static let valid = """
+        {"model": {"arch": "simple_cnn", "channels": [1, 8, 4]},
+         "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4},
+         "train": {"epochs": 1},
+         "hooks": [{"modules": ["0.0"], "stats": ["mean", "std"]}]}
+        """
+
+    @Test func minimalSpecParsesWithDefaults() throws {
+        let spec = try RunSpec.parse(Data(Self.valid.utf8))
+        #expect(spec.name == "run")
+        #expect(spec.train.batchSize == 64)
+        #expect(spec.hooks == [HookSpec(modules: .paths(["0.0"]), kind: .forward, stats: [.mean, .std], every: 1)])
+        let noHooks = try RunSpec.parse(Data(Self.valid.replacingOccurrences(
+            of: #""hooks": [{"modules": ["0.0"], "stats": ["mean", "std"]}]"#, with: #""hooks": []"#).utf8))
+        #expect(noHooks.hooks.isEmpty)
+    }
+
+    /// Each broken spec and the exact JSON path its error names.
+    static let broken: [(String, String)] = [
+        // unknown keys
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "extra": 1}"#, "$.extra"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "train": {"epoch": 2}}"#, "$.train.epoch"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4], "bn": true}, "data": {"format": "synthetic"}}"#, "$.model.bn"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "hooks": [{"layer": "0"}]}"#, "$.hooks[0].layer"),
+        // wrong types
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "train": {"epochs": "2"}}"#, "$.train.epochs"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "train": {"epochs": 1.5}}"#, "$.train.epochs"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, "8", 4]}, "data": {"format": "synthetic"}}"#, "$.model.channels[1]"),
+        (#"{"model": {"arch": "simple_cnn", "channels": 4}, "data": {"format": "synthetic"}}"#, "$.model.channels"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4], "batch_norm": "yes"}, "data": {"format": "synthetic"}}"#, "$.model.batch_norm"),
+        (#"{"model": [], "data": {"format": "synthetic"}}"#, "$.model"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "hooks": {"modules": "all"}}"#, "$.hooks"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "hooks": [{"every": 0}]}"#, "$.hooks[0].every"),
+        // bad enum values
+        (#"{"model": {"arch": "vgg16"}, "data": {"format": "synthetic"}}"#, "$.model.arch"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "csv"}}"#, "$.data.format"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "train": {"optimizer": "rmsprop"}}"#, "$.train.optimizer"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "train": {"schedule": "cosine"}}"#, "$.train.schedule"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "hooks": [{"kind": "sideways"}]}"#, "$.hooks[0].kind"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "hooks": [{"stats": ["mean", "median"]}]}"#, "$.hooks[0].stats[1]"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "hooks": [{}, {"modules": "some"}]}"#, "$.hooks[1].modules"),
+        // missing required fields
+        (#"{"data": {"format": "synthetic"}}"#, "$.model"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}}"#, "$.data"),
+        (#"{"model": {"channels": [1, 4]}, "data": {"format": "synthetic"}}"#, "$.model.arch"),
+        (#"{"model": {"arch": "simple_cnn"}, "data": {"format": "synthetic"}}"#, "$.model.channels"),
+        (#"{"model": {"arch": "mlp"}, "data": {"format": "synthetic"}}"#, "$.model.layers"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {}}"#, "$.data.format"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "idx"}}"#, "$.data.path"),
+        // malformed JSON
+        (#"{"model": {"arch": "simple_cnn""#, "$"),
+        ("not json", "$"),
+        ("[1, 2]", "$"),
+    ]
+
+    @Test(arguments: broken)
+    func errorsNameTheJSONPath(_ json: String, _ path: String) throws {
+        do {
+            let spec = try RunSpec.parse(Data(json.utf8))
+            Issue.record("parsed \(spec.name) from \(json); expected an error at \(path)")
+        } catch let error as SpecError {
+            #expect(error.path == path, "\(error)")
+            #expect(!error.message.isEmpty)
+        }
+    }
+
+    @Test func loadPrefixesTheFileName() throws {
+        let folder = try TempFolder()
+        let file = folder.url.appendingPathComponent("bad.json")
+        try Data(#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "train": {"lr": -1}}"#.utf8).write(to: file)
+        #expect(throws: SpecError(path: "\(file.path): $.train.lr", message: "must be in 1e-12...100.0, got -1.0")) {
+            try RunSpec.load(path: file.path)
+        }
+    }
+}
