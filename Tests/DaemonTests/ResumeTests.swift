@@ -7,7 +7,7 @@ import Glibc
 /// Stopping the real daemon mid-epoch (SIGTERM, then kill -9) and starting it again: the run
 /// resumes from its checkpoint and every hooked layer ends with exactly one row per batch.
 @Suite(.serialized) struct ResumeTests {
-    static let batchesPerEpoch = 400
+    static let batchesPerEpoch = 600
 
     @Test func sigtermCheckpointsAndTheRunResumes() throws {
         // No periodic checkpoints: the one written at SIGTERM is the only way to resume mid-epoch.
