@@ -18,11 +18,17 @@ public final class DaemonCore: Sendable {
         var shuttingDown = false
     }
 
+    /// The configuration it was started with.
     public let config: DaemonConfig
+    /// The one writer of the stats file (its own serial queue).
     public let writer: StatsWriter
+    /// Pooled read-only connections for handlers.
     public let reader: StatsReader
+    /// What the training queue publishes for handlers.
     public let live = LiveState()
+    /// Hook attach/detach commands waiting for a batch boundary.
     public let hookCommands = HookRegistry()
+    /// Where lifecycle lines go (stderr under `hookd serve`).
     public let logger: Logger
     let trainingQueue = DispatchQueue(label: "hookd.training", qos: .userInitiated)
     private let control = Mutex(Control())

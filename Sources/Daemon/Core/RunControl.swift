@@ -6,6 +6,7 @@ import Synchronization
 /// A stop can be asked for before the run's learner exists (while its data loads); the signal is
 /// raised as soon as the learner hands it over, so no request is lost.
 public final class RunControl: Sendable {
+    /// The run this control stops.
     public let runID: Int64
     private let state = Mutex<(reason: StopReason?, signal: StopSignal?)>((nil, nil))
 

@@ -4,7 +4,9 @@ import Logging
 
 /// The whole daemon: core, HTTP server, systemd notifications and watchdog, in start/stop order.
 public final class HookDaemon: Sendable {
+    /// Runs, stats file and live state.
     public let core: DaemonCore
+    /// The microhttpd front end over `DaemonAPI.router`.
     public let server: HTTPServer
     private let notifier: SystemdNotifier
     private let environment: [String: String]
