@@ -58,6 +58,8 @@ let package = Package(
         .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon"]),
+        // Drives the real hookd binary (built next to the test bundle) as users do.
+        .testTarget(name: "CLITests", dependencies: ["StatsStore"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -24,6 +24,15 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print the epoch metrics as JSON lines on stdout.")
     var json = false
 
+    @Option(help: "Commit stats after this many rows…")
+    var flushRows = 1000
+
+    @Option(help: "…or after this many milliseconds, whichever comes first.")
+    var flushMs = 250
+
+    @Option(help: "When the stats file cannot be written (disk full): fail the run, or continue without stats.")
+    var onStatsError: StatsErrorPolicy = .failRun
+
     @Option(help: "Stop after this many training batches (smoke runs, benchmarks).")
     var maxBatches: Int?
 
@@ -44,7 +53,8 @@ struct TrainCommand: ParsableCommand {
             let signals = StopOnSignals(job.learner.stopSignal)
             defer { signals.cancel() }
             if let db {
-                let writer = try StatsWriter(path: db)
+                let writer = try StatsWriter(path: db, flushPolicy: FlushPolicy(maxRows: flushRows, maxDelayMilliseconds: flushMs),
+                                              onError: onStatsError)
                 defer { try? writer.close() }
                 let runID = try writer.createRun(name: runSpec.name, spec: runSpec.json)
                 FileHandle.standardError.write(Data("hookd train: recording run \(runID) into \(db)\n".utf8))

@@ -74,6 +74,9 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
     // MARK: LearnerCallback
 
     public func endBatch(_ learner: Learner) throws {
+        // Under the fail-the-run policy a dead stats file ends training: losing every further
+        // statistic silently would defeat the point of the run.
+        if writer.isFailed, writer.errorPolicy == .failRun, let error = writer.lastError { throw error }
         writer.record(BatchMetricRow(runID: runID, batch: Int64(learner.position.iteration), epoch: Int64(learner.position.epoch),
                                      loss: learner.lastLoss, lr: learner.optimizer.learningRate))
     }
