@@ -52,6 +52,9 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (bench/): the stats writer's throughput, compared with bench/store_peer.c.
+        .executableTarget(name: "StoreBench", dependencies: ["StatsStore"], path: "bench/StoreBench"),
+
         .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "HookKitTests", dependencies: ["HookKit"]),

@@ -42,12 +42,17 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Benchmark: switch the stats hooks on and off every N batches and report their overhead.")
     var hooksAB: Int?
 
+    @Option(help: "Benchmark: switch recording into --db on and off every N batches and report its overhead.")
+    var storeAB: Int?
+
     func run() throws {
         do {
             let runSpec = try RunSpec.load(path: spec)
             let job = try TrainingJob(spec: runSpec, defaultThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
             job.learner.callbacks.append(ProgressReporter())
-            let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB, stats: job.stats)
+            let stats = job.stats
+            let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB ?? storeAB,
+                                       toggle: hooksAB != nil ? { stats.isEnabled = $0 } : nil)
             job.learner.callbacks.insert(probe, at: 0)
             // SIGINT/SIGTERM finish the current batch, flush the stats and mark the run interrupted.
             let signals = StopOnSignals(job.learner.stopSignal)
@@ -58,7 +63,9 @@ struct TrainCommand: ParsableCommand {
                 defer { try? writer.close() }
                 let runID = try writer.createRun(name: runSpec.name, spec: runSpec.json)
                 FileHandle.standardError.write(Data("hookd train: recording run \(runID) into \(db)\n".utf8))
-                try RecordedTraining.run(job, writer: writer, runID: runID)
+                try RecordedTraining.run(job, writer: writer, runID: runID) { recorder in
+                    if storeAB != nil { probe.toggle = { recorder.isEnabled = $0 } }
+                }
             } else {
                 try job.train()
             }
