@@ -52,12 +52,18 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (bench/): the stats writer's throughput, compared with bench/store_peer.c.
+        .executableTarget(name: "StoreBench", dependencies: ["StatsStore"], path: "bench/StoreBench"),
+
         .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "HookKitTests", dependencies: ["HookKit"]),
         .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore"]),
+        // Drives the real hookd binary (built next to the test bundle) as users do.
+        .testTarget(name: "CLITests", dependencies: ["StatsStore"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

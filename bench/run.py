@@ -68,7 +68,7 @@ def main():
     for batch, med, ab in rows:
         cost = lambda base, hooked: med[base] / med[hooked] - 1
         print(f"| {batch} | {med['hookd']:.0f} | {med['torch']:.0f} | {med['cpp']:.0f} | {med['hookd'] / med['torch']:.2f}x "
-              f"| {med['hookd'] / med['cpp']:.2f}x | {ab.get('hooks_overhead', float('nan')):+.1%} | {cost('hookd', 'hookd-stats'):+.1%} "
+              f"| {med['hookd'] / med['cpp']:.2f}x | {ab.get('overhead', float('nan')):+.1%} | {cost('hookd', 'hookd-stats'):+.1%} "
               f"| {cost('torch', 'torch-hooks'):+.1%} | {cost('torch', 'fastai'):+.1%} | {cost('cpp', 'cpp-stats'):+.1%} |")
 
 

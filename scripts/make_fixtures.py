@@ -27,6 +27,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fastai_models import simple_cnn  # noqa: E402
+
 try:
     import torchvision  # Debian python3-torchvision 0.14.1 (optional)
     from torchvision.models.resnet import BasicBlock, resnet18, resnet34
@@ -439,34 +442,6 @@ def resnet_block_cases():
 #     layers = [ConvLayer(filters[i], filters[i+1], kernel_szs[i], stride=strides[i],
 #               norm_type=(NormType.Batch if bn and i<nl-1 else None)) for i in range(nl)]
 #     layers.append(PoolFlatten())       # PoolFlatten = Sequential(AdaptiveAvgPool2d(1), Flatten())
-class Flatten(nn.Module):
-    def forward(self, x):
-        return x.view(x.size(0), -1)
-
-
-def conv_layer(ni, nf, ks=3, stride=1, bn=True):
-    conv = nn.Conv2d(ni, nf, kernel_size=ks, bias=not bn, stride=stride, padding=(ks - 1) // 2)
-    if conv.bias is not None:
-        nn.init.normal_(conv.bias, 0, 0.01)          # init_linear: bias_std=0.01
-    nn.init.kaiming_uniform_(conv.weight)            # nn.ReLU.__default_init__
-    layers = [conv]
-    if bn:
-        b = nn.BatchNorm2d(nf)
-        with torch.no_grad():
-            b.bias.fill_(1e-3)
-            b.weight.fill_(1.)
-        layers.append(b)
-    layers.append(nn.ReLU())
-    return nn.Sequential(*layers)
-
-
-def simple_cnn(filters=(1, 16, 32, 64, 10), bn=True):
-    nl = len(filters) - 1
-    layers = [conv_layer(filters[i], filters[i + 1], 3, 2, bn=bn and i < nl - 1) for i in range(nl)]
-    layers.append(nn.Sequential(nn.AdaptiveAvgPool2d(1), Flatten()))
-    return nn.Sequential(*layers)
-
-
 def simple_cnn_case():
     torch.manual_seed(80)
     model = simple_cnn(bn=True).train()

@@ -52,13 +52,15 @@ public final class StatsWriter: @unchecked Sendable {
         self.buffer = RowBuffer(flushPolicy: flushPolicy, queuePolicy: queuePolicy)
         let db = try Self.wrap { try Connection(path: path) }
         try Self.wrap {
+            // The busy timeout comes first: after a crash the first statement may have to wait
+            // for a reader (sqlite3, pandas) while the WAL is recovered, and must not fail at once.
+            try db.setBusyTimeout(milliseconds: 5000)
             try Schema.mapOpenErrors(path: path) {
                 // journal_mode persists in the file, so offline readers see WAL too; synchronous
                 // NORMAL is safe in WAL (a power cut loses the last commits, never consistency).
                 try db.execute("PRAGMA journal_mode = WAL")
                 try db.execute("PRAGMA synchronous = NORMAL")
             }
-            try db.setBusyTimeout(milliseconds: 5000)
             try Schema.migrate(db)
         }
         connection = db

@@ -3,15 +3,16 @@ import Foundation
 import HookKit
 
 /// Measures training throughput for `bench/`: step times, optional batch limit, and an
-/// in-process A/B of the activation-stats hooks.
+/// in-process A/B of one feature (the stats hooks, or the SQLite recorder).
 ///
-/// Separate processes swing 20–50% on these machines (PERF-NOTES item 8), so the hooks'
-/// overhead is measured inside one process: the stats hooks are switched on and off every
-/// `abPeriod` batches and the median step time of each half is compared.
+/// Separate processes swing 20–50% on these machines (PERF-NOTES item 8), so a feature's
+/// overhead is measured inside one process: `toggle` switches it on and off every `abPeriod`
+/// batches and the median step time of each half is compared.
 final class BenchmarkProbe: LearnerCallback {
     private let maxBatches: Int?
     private let abPeriod: Int?
-    private let stats: ActivationStats
+    var toggle: ((Bool) -> Void)?
+    private var featureOn = true
     private var batchStart = DispatchTime.now()
     private var first: DispatchTime?
     private var last = DispatchTime.now()
@@ -20,15 +21,18 @@ final class BenchmarkProbe: LearnerCallback {
     private var onTimes: [Double] = []
     private var offTimes: [Double] = []
 
-    init(maxBatches: Int?, abPeriod: Int?, stats: ActivationStats) {
+    init(maxBatches: Int?, abPeriod: Int?, toggle: ((Bool) -> Void)?) {
         self.maxBatches = maxBatches
         self.abPeriod = abPeriod
-        self.stats = stats
+        self.toggle = toggle
     }
 
     func beginBatch(_ learner: Learner) throws {
         guard learner.isTraining else { return }
-        if let abPeriod { stats.isEnabled = (batches / abPeriod) % 2 == 0 }
+        if let abPeriod, let toggle {
+            featureOn = (batches / abPeriod) % 2 == 0
+            toggle(featureOn)
+        }
         batchStart = .now()
         if first == nil { first = batchStart }
     }
@@ -37,7 +41,7 @@ final class BenchmarkProbe: LearnerCallback {
         last = .now()
         let ms = Double(last.uptimeNanoseconds - batchStart.uptimeNanoseconds) / 1e6
         // The first A/B period warms up caches and allocators: leave it out of both halves.
-        if let abPeriod, batches >= 2 * abPeriod { (stats.isEnabled ? { self.onTimes.append(ms) } : { self.offTimes.append(ms) })() }
+        if let abPeriod, batches >= 2 * abPeriod { if featureOn { onTimes.append(ms) } else { offTimes.append(ms) } }
         images += learner.data.train.options.batchSize
         batches += 1
         if let maxBatches, batches >= maxBatches { learner.stopSignal.request() }
@@ -53,9 +57,9 @@ final class BenchmarkProbe: LearnerCallback {
         if let m = history.last { line["valid_loss"] = m.validLoss; line["valid_acc"] = m.accuracy }
         if !onTimes.isEmpty, !offTimes.isEmpty {
             let on = Self.median(onTimes), off = Self.median(offTimes)
-            line["hooks_on_step_ms"] = on
-            line["hooks_off_step_ms"] = off
-            line["hooks_overhead"] = on / off - 1
+            line["on_step_ms"] = on
+            line["off_step_ms"] = off
+            line["overhead"] = on / off - 1
         }
         let data = (try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

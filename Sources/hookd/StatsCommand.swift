@@ -54,3 +54,13 @@ struct RunsCommand: ParsableCommand {
 
 extension ReportFormat: ExpressibleByArgument {}
 extension ActivationKind: ExpressibleByArgument {}
+
+extension StatsErrorPolicy: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument {
+        case "fail": self = .failRun
+        case "continue": self = .continueWithoutStats
+        default: return nil
+        }
+    }
+}

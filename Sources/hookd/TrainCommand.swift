@@ -24,6 +24,15 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print the epoch metrics as JSON lines on stdout.")
     var json = false
 
+    @Option(help: "Commit stats after this many rows…")
+    var flushRows = 1000
+
+    @Option(help: "…or after this many milliseconds, whichever comes first.")
+    var flushMs = 250
+
+    @Option(help: "When the stats file cannot be written (disk full): fail the run, or continue without stats.")
+    var onStatsError: StatsErrorPolicy = .failRun
+
     @Option(help: "Stop after this many training batches (smoke runs, benchmarks).")
     var maxBatches: Int?
 
@@ -33,22 +42,30 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Benchmark: switch the stats hooks on and off every N batches and report their overhead.")
     var hooksAB: Int?
 
+    @Option(help: "Benchmark: switch recording into --db on and off every N batches and report its overhead.")
+    var storeAB: Int?
+
     func run() throws {
         do {
             let runSpec = try RunSpec.load(path: spec)
             let job = try TrainingJob(spec: runSpec, defaultThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
             job.learner.callbacks.append(ProgressReporter())
-            let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB, stats: job.stats)
+            let stats = job.stats
+            let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB ?? storeAB,
+                                       toggle: hooksAB != nil ? { stats.isEnabled = $0 } : nil)
             job.learner.callbacks.insert(probe, at: 0)
             // SIGINT/SIGTERM finish the current batch, flush the stats and mark the run interrupted.
             let signals = StopOnSignals(job.learner.stopSignal)
             defer { signals.cancel() }
             if let db {
-                let writer = try StatsWriter(path: db)
+                let writer = try StatsWriter(path: db, flushPolicy: FlushPolicy(maxRows: flushRows, maxDelayMilliseconds: flushMs),
+                                              onError: onStatsError)
                 defer { try? writer.close() }
                 let runID = try writer.createRun(name: runSpec.name, spec: runSpec.json)
                 FileHandle.standardError.write(Data("hookd train: recording run \(runID) into \(db)\n".utf8))
-                try RecordedTraining.run(job, writer: writer, runID: runID)
+                try RecordedTraining.run(job, writer: writer, runID: runID) { recorder in
+                    if storeAB != nil { probe.toggle = { recorder.isEnabled = $0 } }
+                }
             } else {
                 try job.train()
             }

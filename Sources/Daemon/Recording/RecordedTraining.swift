@@ -13,9 +13,12 @@ public enum RecordedTraining {
 
     /// - Returns: the status the run ended with.
     @discardableResult
+    /// - Parameter prepare: sees the recorder before training starts (benchmarks switch it).
     public static func run(_ job: TrainingJob, writer: StatsWriter, runID: Int64,
-                           from start: TrainingPosition = .init(), resumed: Bool = false) throws -> RunStatus {
+                           from start: TrainingPosition = .init(), resumed: Bool = false,
+                           prepare: (StatsRecorder) -> Void = { _ in }) throws -> RunStatus {
         let recorder = StatsRecorder(writer: writer, runID: runID, job: job)
+        prepare(recorder)
         do {
             if !resumed {
                 try recorder.recordModules()

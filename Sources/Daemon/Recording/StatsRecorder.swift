@@ -13,6 +13,8 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
     private unowned let job: TrainingJob
     /// hooks-table ids by ActivationStats entry id.
     private var hookIDs: [Int: Int64] = [:]
+    /// When false, per-batch rows are not handed to the writer (benchmarks compare both states).
+    public var isEnabled = true
 
     /// Joins `job`'s learner callbacks and stats sinks.
     public init(writer: StatsWriter, runID: Int64, job: TrainingJob) {
@@ -59,6 +61,7 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
     // MARK: ActivationStatsSink
 
     public func record(_ records: [ActivationRecord]) {
+        guard isEnabled else { return }
         writer.record(records.map { r in
             ActivationStatRow(runID: runID, path: r.path, kind: ActivationKind(r.kind), batch: Int64(r.batch), epoch: Int64(r.epoch),
                               mean: r.summary.mean, std: r.summary.std, nearZero: r.summary.nearZero,
@@ -74,6 +77,10 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
     // MARK: LearnerCallback
 
     public func endBatch(_ learner: Learner) throws {
+        // Under the fail-the-run policy a dead stats file ends training: losing every further
+        // statistic silently would defeat the point of the run.
+        if writer.isFailed, writer.errorPolicy == .failRun, let error = writer.lastError { throw error }
+        guard isEnabled else { return }
         writer.record(BatchMetricRow(runID: runID, batch: Int64(learner.position.iteration), epoch: Int64(learner.position.epoch),
                                      loss: learner.lastLoss, lr: learner.optimizer.learningRate))
     }

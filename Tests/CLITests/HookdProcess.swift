@@ -1,0 +1,59 @@
+import Foundation
+
+/// Runs the real `hookd` binary that `swift test` builds next to the test bundle.
+struct HookdProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// `.build/<triple>/debug/hookd`, beside the test bundle executable.
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hookd")
+    }
+
+    /// Runs hookd to completion with `arguments`, optionally through `bash -c` for a shell prefix (ulimit).
+    static func run(_ arguments: [String], shellPrefix: String? = nil, timeout: TimeInterval = 120) throws -> Result {
+        let process = Process()
+        if let shellPrefix {
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            let quoted = ([executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            process.arguments = ["-c", "\(shellPrefix); exec \(quoted)"]
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes while the process runs, so a chatty process never blocks on a full pipe.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data(), errData = Data()
+        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        group.wait()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Starts hookd in the background, stderr to `log` (or /dev/null), and returns the process.
+    static func start(_ arguments: [String], log: String? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        if let log, FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) {
+            process.standardError = handle
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
+        try process.run()
+        return process
+    }
+}

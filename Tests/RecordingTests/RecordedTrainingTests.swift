@@ -1,0 +1,72 @@
+import Daemon
+import Foundation
+import HookKit
+import StatsStore
+import Testing
+
+/// A run recorded into SQLite holds exactly what the in-memory ActivationStats of the same run saw.
+@Suite("Recorded training")
+struct RecordedTrainingTests {
+    func spec(epochs: Int, hooks: String) throws -> RunSpec {
+        try RunSpec.parse(Data("""
+            {"name": "recorded", "model": {"arch": "simple_cnn", "channels": [1, 4, 8, 4], "batch_norm": true},
+             "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4, "train_count": 200, "valid_count": 40},
+             "train": {"epochs": \(epochs), "batch_size": 16, "threads": 1}, "hooks": \(hooks)}
+            """.utf8))
+    }
+
+    @Test func everyLayerAndBatchLandsInTheFileWithTheInMemoryValues() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-rec-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let job = try TrainingJob(spec: try spec(epochs: 2, hooks: #"[{"modules": "all"}, {"modules": ["1.0"], "kind": "backward"}]"#))
+        let writer = try StatsWriter(path: path)
+        let runID = try writer.createRun(name: job.spec.name, spec: job.spec.json)
+        let status = try RecordedTraining.run(job, writer: writer, runID: runID)
+        try writer.close()
+        #expect(status == .finished)
+
+        let batches = 2 * job.data.train.batchCount          // 13 batches per epoch (200 / 16, last one short)
+        let hooked = job.stats.entries.count                 // every leaf forward + one backward
+        #expect(hooked == job.model.leafModules().count + 1)
+        let reader = try StatsReader(path: path)
+        #expect(try reader.run(runID).status == .finished)
+        var total = 0
+        for entry in job.stats.entries {
+            let kind: ActivationKind = entry.kind == .forward ? .forward : .backward
+            let series = try reader.stats(run: runID, layer: entry.path, kind: kind)
+            let memory = job.stats.records(for: entry.path, kind: entry.kind)
+            #expect(series.batch == (0..<Int64(batches)).map { $0 }, "\(entry.path) \(kind)")
+            #expect(series.mean == memory.map(\.summary.mean))
+            #expect(series.std == memory.map(\.summary.std))
+            #expect(series.nearZero == memory.map(\.summary.nearZero))
+            #expect(series.min == memory.map(\.summary.min))
+            #expect(series.max == memory.map(\.summary.max))
+            total += series.count
+        }
+        #expect(total == hooked * batches)
+        #expect(try reader.modules(run: runID).map(\.path) == job.summary.layers.map(\.path))
+        #expect(try reader.hooks(run: runID).count == hooked)
+        #expect(try reader.batchMetrics(run: runID).count == batches)
+        let epochs = try reader.epochMetrics(run: runID)
+        #expect(epochs.map(\.epoch) == [0, 1])
+        #expect(epochs.map(\.accuracy) == job.learner.history.map(\.accuracy))
+    }
+
+    @Test func aFailingRunIsMarkedFailedWithItsError() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-rec-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let job = try TrainingJob(spec: try spec(epochs: 1, hooks: "[]"))
+        final class Explode: LearnerCallback {
+            struct Boom: Error, CustomStringConvertible { var description: String { "boom at batch 2" } }
+            func endBatch(_ learner: Learner) throws { if learner.position.batch == 2 { throw Boom() } }
+        }
+        job.learner.callbacks.append(Explode())
+        let writer = try StatsWriter(path: path)
+        let runID = try writer.createRun(name: "x", spec: "{}")
+        #expect(throws: (any Error).self) { try RecordedTraining.run(job, writer: writer, runID: runID) }
+        try writer.close()
+        let run = try StatsReader(path: path).run(runID)
+        #expect(run.status == .failed)
+        #expect(run.error == "boom at batch 2")
+    }
+}
