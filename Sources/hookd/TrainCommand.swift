@@ -48,7 +48,8 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         do {
             let runSpec = try RunSpec.load(path: spec)
-            let job = try TrainingJob(spec: runSpec, defaultThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            let job = try TrainingJob(spec: runSpec, defaultThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                      keepStatsInMemory: db == nil)
             job.learner.callbacks.append(ProgressReporter())
             let stats = job.stats
             let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB ?? storeAB,

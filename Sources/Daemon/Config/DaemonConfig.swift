@@ -9,7 +9,7 @@ import StatsStore
 /// `docs/daemon.md` for the file format.
 public struct DaemonConfig: Sendable {
     /// HTTP listen address and limits (host, port, body bytes, connections, threads, nice).
-    public var http = HTTPServerConfig(connectionLimit: 127, threadNice: 10)
+    public var http = HTTPServerConfig(connectionLimit: 127, threadCount: 2, threadNice: 10)
     /// The SQLite stats file; nil means `<stateDirectory>/hookd.sqlite`.
     public var databasePath: String?
     /// Checkpoints and per-run summaries live here.

@@ -56,7 +56,8 @@ final class RunSession {
         if case .object(let fields) = spec.source, fields["hooks"] == nil { spec.hooks = core.config.defaultHooks }
         try core.writer.markRun(runID, status: .running)
         core.logger.info("run \(runID) (\(spec.name)) loading data and building \(spec.model.arch.rawValue)")
-        let job = try TrainingJob(spec: spec, defaultThreads: core.config.trainingThreads)
+        // The store is the record: keeping every row in memory too would grow for weeks.
+        let job = try TrainingJob(spec: spec, defaultThreads: core.config.trainingThreads, keepStatsInMemory: false)
         control.connect(job.learner.stopSignal)
         let recorder = StatsRecorder(writer: core.writer, runID: runID, job: job)
         try recorder.recordModules()

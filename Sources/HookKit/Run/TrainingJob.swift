@@ -20,10 +20,14 @@ public final class TrainingJob {
 
     /// Loads the data and builds the model, optimizer and hooks of `spec`.
     ///
-    /// - Parameter defaultThreads: intra-op threads when the spec does not set them.
+    /// - Parameters:
+    ///   - defaultThreads: intra-op threads when the spec does not set them.
+    ///   - keepStatsInMemory: keep every record in `stats.records` too; a long run that records
+    ///     into a sink (SQLite) passes false, or memory grows with every batch.
     /// - Throws: `SpecError` for a spec that does not fit its data (naming the JSON path),
     ///   `DatasetError` for unreadable data, `TorchError` from libtorch.
-    public init(spec: RunSpec, defaultThreads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    public init(spec: RunSpec, defaultThreads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                keepStatsInMemory: Bool = true) throws {
         self.spec = spec
         Torch.threads = spec.train.threads ?? defaultThreads
         Torch.manualSeed(spec.train.seed)
@@ -33,7 +37,7 @@ public final class TrainingJob {
         learner = Learner(model: model, data: data, optimizer: optimizer)
         let wantsHistogram = spec.hooks.contains { $0.stats.contains(.histogram) }
         // Explicit empty module list: only the spec's hooks record, none by default.
-        stats = ActivationStats(modules: [], histogram: wantsHistogram, removeAtEnd: false)
+        stats = ActivationStats(modules: [], histogram: wantsHistogram, keepInMemory: keepStatsInMemory, removeAtEnd: false)
         summary = try modelSummary(model, inputShape: data.inputShape, name: spec.model.arch.rawValue)
         for (index, hook) in spec.hooks.enumerated() {
             for (path, module) in try Self.resolve(hook.modules, in: model, specIndex: index) {
