@@ -6,7 +6,7 @@ import StatsStore
 /// Everything `hookd serve` is configured with (`config/hookd.json`, then `HOOKD_*` overrides).
 ///
 /// Every key has a default suited to a 2-core machine running one training job; see
-/// `docs/daemon.md` for the file format.
+/// the README (section "Configuration") for the file format.
 public struct DaemonConfig: Sendable {
     /// HTTP listen address and limits (host, port, body bytes, connections, threads, nice).
     public var http = HTTPServerConfig(connectionLimit: 127, threadCount: 2, threadNice: 10)
