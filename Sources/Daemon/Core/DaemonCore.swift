@@ -24,6 +24,8 @@ public final class DaemonCore: Sendable {
     public let writer: StatsWriter
     /// Pooled read-only connections for handlers.
     public let reader: StatsReader
+    /// Rendered `/stats` answers, valid until the writer commits again.
+    let statsCache = ResponseCache()
     /// What the training queue publishes for handlers.
     public let live = LiveState()
     /// Hook attach/detach commands waiting for a batch boundary.
