@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// The default spec (simple_cnn on Fashion-MNIST, one epoch) ends within 1.5 points of the
+/// validation accuracy PyTorch reaches with the same model, optimizer, schedule and batch size
+/// (recorded by scripts/make_accuracy_fixture.py).
+@Suite("Default run accuracy")
+struct DefaultRunAccuracyTests {
+    struct PeerResult: Decodable {
+        var valid_acc: Double
+        var command: String
+    }
+
+    struct EpochLine: Decodable {
+        var accuracy: Double
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func defaultSpecMatchesPyTorchWithinOnePointFive() throws {
+        let fixture = Self.root.appendingPathComponent("Tests/CLITests/Fixtures/pytorch_default_run.json")
+        let peer = try JSONDecoder().decode(PeerResult.self, from: Data(contentsOf: fixture))
+        let spec = Self.root.appendingPathComponent("config/default-run.json").path
+        let result = try HookdProcess.run(["train", spec, "--json"], timeout: 600)
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").last, "no epoch line: \(result.stderr)")
+        let hookd = try JSONDecoder().decode(EpochLine.self, from: Data(line.utf8))
+        #expect(abs(hookd.accuracy - peer.valid_acc) <= 0.015,
+                "hookd \(hookd.accuracy) vs PyTorch \(peer.valid_acc) (\(peer.command))")
+        #expect(hookd.accuracy > 0.8, "one epoch of simple_cnn on Fashion-MNIST reaches well over 80%")
+    }
+}
