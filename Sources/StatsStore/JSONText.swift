@@ -4,9 +4,9 @@ import Foundation
 ///
 /// Hand-written rather than `JSONEncoder` because statistics can be NaN or infinite (a diverging
 /// run), which JSON cannot hold: they render as `null` instead of failing the whole answer.
-enum JSONText {
+public enum JSONText {
     /// A quoted, escaped JSON string.
-    static func string(_ value: String) -> String {
+    public static func string(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -24,7 +24,7 @@ enum JSONText {
     }
 
     /// A JSON number, or `null` when not finite.
-    static func number(_ value: Double) -> String {
+    public static func number(_ value: Double) -> String {
         value.isFinite ? "\(value)" : "null"
     }
 

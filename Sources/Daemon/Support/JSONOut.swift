@@ -1,4 +1,5 @@
 import Foundation
+import StatsStore
 
 /// A JSON document to send: keys keep their order, non-finite numbers become `null`.
 ///
@@ -95,19 +96,8 @@ public indirect enum JSONOut: Sendable, Equatable {
         }
     }
 
+    /// The store's JSON string escaping: one implementation for every JSON hookd writes.
     private static func escape(_ value: String, into out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += JSONText.string(value)
     }
 }
