@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what hookd needs on a fresh Debian 12 machine: libtorch, microhttpd, SQLite, libpng,
-# zlib, the Fashion-MNIST data set, and the tools the tests drive (sqlite3).
+# zlib, the Fashion-MNIST data set, and the tools the tests drive (sqlite3, systemd-analyze).
 # With --peers, also what the benchmarks and fixture script need (python3-torch, g++, wrk).
 set -euo pipefail
 
@@ -13,6 +13,7 @@ packages=(
     libpng-dev
     zlib1g-dev
     dataset-fashion-mnist
+    systemd
 )
 if [[ "${1:-}" == "--peers" ]]; then
     packages+=(python3-torch python3-torchvision g++ wrk hyperfine)
