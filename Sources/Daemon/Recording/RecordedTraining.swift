@@ -6,28 +6,24 @@ import StatsStore
 ///
 /// Marks the run running, records modules and hooks, trains, flushes every row, and marks the
 /// run finished, failed (with the error text) or interrupted (stopped through the learner's
-/// stop signal). Used by `hookd train --db` and by the daemon's run queue.
+/// stop signal). Used by `hookd train --db`; the daemon's `RunSession` has its own lifecycle,
+/// since it also tells cancel from shutdown, closes live hooks and checkpoints.
 public enum RecordedTraining {
     /// The status of a run stopped on request (SIGTERM, SIGINT) before its last epoch; resumable.
     public static let interrupted = RunStatus(rawValue: "interrupted")
 
+    /// - Parameter prepare: sees the recorder before training starts (benchmarks switch it).
     /// - Returns: the status the run ended with.
     @discardableResult
-    /// - Parameter prepare: sees the recorder before training starts (benchmarks switch it).
     public static func run(_ job: TrainingJob, writer: StatsWriter, runID: Int64,
-                           from start: TrainingPosition = .init(), resumed: Bool = false,
                            prepare: (StatsRecorder) -> Void = { _ in }) throws -> RunStatus {
         let recorder = StatsRecorder(writer: writer, runID: runID, job: job)
         prepare(recorder)
         do {
-            if !resumed {
-                try recorder.recordModules()
-                try writer.setStarted(runID)
-            } else {
-                try writer.markRun(runID, status: .running)
-            }
-            try recorder.recordHooksAtStart(batch: start.iteration)
-            try job.train(from: start)
+            try recorder.recordModules()
+            try writer.setStarted(runID)
+            try recorder.recordHooksAtStart()
+            try job.train()
             try writer.flush()
             let status: RunStatus = job.learner.wasStopped ? interrupted : .finished
             if status == .finished { try writer.setFinished(runID) } else { try writer.markRun(runID, status: status) }

@@ -55,9 +55,6 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
         try writer.markHookDetached(id, atBatch: Int64(batch))
     }
 
-    /// The hooks-table id of an ActivationStats entry.
-    public func hookID(forEntry entryID: Int) -> Int64? { hookIDs[entryID] }
-
     // MARK: ActivationStatsSink
 
     public func record(_ records: [ActivationRecord]) {
