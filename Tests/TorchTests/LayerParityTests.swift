@@ -62,16 +62,8 @@ struct LayerParityTests {
         let f = try Fixture.load(name)
         let hasBias = try #require(f.config["bias"] as? Bool)
         let layer = try Linear(f.config["in_features"] as! Int, f.config["out_features"] as! Int, bias: hasBias)
-        var state = ["weight": try f.tensor("weight")]
-        if hasBias { state["bias"] = try f.tensor("bias") }
-        try layer.loadStateDict(state)
-        let x = try f.tensor("x", requiresGrad: true)
-        let out = try layer(x)
-        try expectClose(out, f, "out")
-        try backwardWithUpstream(out, f)
-        try expectClose(x.grad, f, "grad_x")
-        try expectClose(layer.weight.grad, f, "grad_weight")
-        if hasBias { try expectClose(layer.bias?.grad, f, "grad_bias") } else { #expect(layer.bias == nil) }
+        try checkWeightedLayer(layer, hasBias: hasBias, f)
+        if !hasBias { #expect(layer.bias == nil) }
     }
 
     @Test(arguments: FixtureFamilies.conv)
@@ -85,6 +77,11 @@ struct LayerParityTests {
         let layer = try Conv2d(w[1] * groups, w[0], kernelSize: Pair(w[2], w[3]), stride: pair(c, "stride"),
                                padding: pair(c, "padding"), dilation: pair(c, "dilation", default: 1), groups: groups,
                                bias: hasBias)
+        try checkWeightedLayer(layer, hasBias: hasBias, f)
+    }
+
+    /// Loads a weight (and bias) layer from the fixture, then checks its output and every gradient.
+    func checkWeightedLayer(_ layer: Module, hasBias: Bool, _ f: Fixture) throws {
         var state = ["weight": try f.tensor("weight")]
         if hasBias { state["bias"] = try f.tensor("bias") }
         try layer.loadStateDict(state)
@@ -93,8 +90,8 @@ struct LayerParityTests {
         try expectClose(out, f, "out")
         try backwardWithUpstream(out, f)
         try expectClose(x.grad, f, "grad_x")
-        try expectClose(layer.weight.grad, f, "grad_weight")
-        if hasBias { try expectClose(layer.bias?.grad, f, "grad_bias") }
+        try expectClose(layer.parameter("weight")?.grad, f, "grad_weight")
+        if hasBias { try expectClose(layer.parameter("bias")?.grad, f, "grad_bias") }
     }
 
     @Test(arguments: FixtureFamilies.batchNorm)
