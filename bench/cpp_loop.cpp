@@ -152,7 +152,7 @@ static const char* arg_value(int& i, int argc, char** argv) {
 int main(int argc, char** argv) try {
   int64_t batch_size = 64, epochs = 1, threads = 2, max_batches = 0, seed = 42;
   double lr_max = 0.003;
-  bool with_stats = false, valid = true;
+  bool with_stats = false, valid = true, channels_last = false;
   std::string dir = "/usr/share/datasets/fashion-mnist";
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
@@ -165,6 +165,7 @@ int main(int argc, char** argv) try {
     else if (a == "--data") dir = arg_value(i, argc, argv);
     else if (a == "--stats") with_stats = true;
     else if (a == "--no-valid") valid = false;
+    else if (a == "--channels-last") channels_last = true;
     else { std::fprintf(stderr, "unknown flag %s\n", a.c_str()); return 64; }
   }
   if (batch_size <= 0 || epochs <= 0 || threads <= 0) { std::fprintf(stderr, "bad flag value\n"); return 64; }
@@ -182,6 +183,12 @@ int main(int argc, char** argv) try {
 
   torch::manual_seed(seed);
   auto model = simple_cnn({1, 16, 32, 64, 10}, true);
+  const auto format = channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+  if (channels_last) {
+    torch::NoGradGuard ng;
+    for (auto& p : model->parameters())
+      if (p.dim() == 4) p.set_data(p.contiguous(format));
+  }
   torch::optim::Adam opt(model->parameters(),
                          torch::optim::AdamOptions(lr_max).betas({0.9, 0.999}).eps(1e-8).weight_decay(0));
   auto& hyper = static_cast<torch::optim::AdamOptions&>(opt.param_groups()[0].options());
@@ -202,7 +209,7 @@ int main(int argc, char** argv) try {
     auto t0 = std::chrono::steady_clock::now();
     for (int64_t b = 0; b < n_batches; b++) {
       auto idx = perm.slice(0, b * batch_size, (b + 1) * batch_size);
-      auto xb = train_x.index_select(0, idx), yb = train_y.index_select(0, idx);
+      auto xb = train_x.index_select(0, idx).contiguous(format), yb = train_y.index_select(0, idx);
       hyper.lr(combined_cos(pct_train, 0.25f, lr_max / 25.0, lr_max, lr_max / 1e5));
       hyper.betas({combined_cos(pct_train, 0.25f, 0.95, 0.85, 0.95), 0.999});
       auto out = forward(model, xb, with_stats ? &stats : nullptr);
