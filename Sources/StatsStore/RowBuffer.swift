@@ -20,13 +20,15 @@ final class RowBuffer: @unchecked Sendable {
     }
 
     /// Which scheduled flush is taking the rows, so its flag can be cleared.
-    enum Taker { case now, later, caller }
+    enum Taker { case now, later, caller, retry }
 
     private let condition = NSCondition()
     private let flushPolicy: FlushPolicy
     private let queuePolicy: QueuePolicy
     private var rows: [PendingRow] = []
     private var accepting = true
+    /// The writer is retrying a failed commit: waiting for room would only stall training.
+    private var stalled = false
     private var flushNowScheduled = false
     private var flushLaterScheduled = false
     private var dropped = 0
@@ -52,7 +54,7 @@ final class RowBuffer: @unchecked Sendable {
             return outcome
         }
         let capacity = queuePolicy.capacity
-        if !rows.isEmpty, rows.count + new.count > capacity, queuePolicy.blockMilliseconds > 0 {
+        if !rows.isEmpty, rows.count + new.count > capacity, queuePolicy.blockMilliseconds > 0, !stalled {
             let deadline = Date(timeIntervalSinceNow: Double(queuePolicy.blockMilliseconds) / 1000)
             // The writer must be told to make room, or waiting is pointless.
             if !flushNowScheduled {
@@ -61,7 +63,7 @@ final class RowBuffer: @unchecked Sendable {
                 requestFlush()
                 condition.lock()
             }
-            while !rows.isEmpty, rows.count + new.count > capacity, accepting, condition.wait(until: deadline) {}
+            while !rows.isEmpty, rows.count + new.count > capacity, accepting, !stalled, condition.wait(until: deadline) {}
         }
         var incoming = new[...]
         let overflow = rows.count + incoming.count - capacity
@@ -97,15 +99,50 @@ final class RowBuffer: @unchecked Sendable {
     func takeAll(for taker: Taker) -> [PendingRow] {
         condition.lock()
         defer { condition.unlock() }
-        switch taker {
-        case .now: flushNowScheduled = false
-        case .later: flushLaterScheduled = false
-        case .caller: break
-        }
+        clearSchedule(for: taker)
         let taken = rows
         rows.removeAll(keepingCapacity: true)
         condition.broadcast()
         return taken
+    }
+
+    /// Forgets that `taker`'s flush is scheduled, without taking rows (a retry is pending).
+    func release(_ taker: Taker) {
+        condition.lock()
+        clearSchedule(for: taker)
+        condition.unlock()
+    }
+
+    private func clearSchedule(for taker: Taker) {
+        switch taker {
+        case .now: flushNowScheduled = false
+        case .later: flushLaterScheduled = false
+        case .caller, .retry: break
+        }
+    }
+
+    /// Puts rows whose commit failed back in front of those waiting, keeping the newest
+    /// `capacity` rows; returns how many of the oldest were dropped to fit.
+    func requeue(_ failed: [PendingRow]) -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        guard accepting else {
+            dropped += failed.count
+            return failed.count
+        }
+        rows.insert(contentsOf: failed, at: 0)
+        let overflow = Swift.max(0, rows.count - queuePolicy.capacity)
+        rows.removeFirst(overflow)
+        dropped += overflow
+        return overflow
+    }
+
+    /// Marks the writer as retrying (producers stop waiting for room) or recovered.
+    func setStalled(_ value: Bool) {
+        condition.lock()
+        stalled = value
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Refuses further rows (they count as dropped) and drops those waiting.

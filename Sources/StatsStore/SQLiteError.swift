@@ -35,6 +35,12 @@ public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
         code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN
     }
 
+    /// True when the same statement may succeed later: the disk (full, I/O, cannot open the
+    /// journal) or a lock, not the SQL or a corrupt file. The writer retries these.
+    public var isTransient: Bool {
+        isDiskProblem || code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_NOMEM || code == SQLITE_READONLY
+    }
+
     public var description: String {
         var text = "SQLite error \(code): \(message)"
         if let sql { text += " - while executing `\(sql)`" }

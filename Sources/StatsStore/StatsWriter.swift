@@ -17,6 +17,10 @@ public final class StatsWriter: @unchecked Sendable {
         var lastError: StatsStoreError?
         var failed = false
         var closed = false
+        /// The retry in progress: when its first attempt failed (uptime ns) and attempts so far.
+        var retry: (since: UInt64, attempts: Int)?
+        var retryScheduled = false
+        var lastRetryLog: UInt64 = 0
     }
 
     /// The file written.
@@ -27,6 +31,8 @@ public final class StatsWriter: @unchecked Sendable {
     public let queuePolicy: QueuePolicy
     /// What a failed write means for the run.
     public let errorPolicy: StatsErrorPolicy
+    /// How long a failure that may pass (disk full) is retried before `errorPolicy` applies.
+    public let retryPolicy: RetryPolicy
 
     let queue: DispatchQueue
     let logger: @Sendable (String) -> Void
@@ -41,12 +47,13 @@ public final class StatsWriter: @unchecked Sendable {
     ///   - logger: receives one line per problem (dropped rows, write failures); no newline.
     /// - Throws: `StatsStoreError` (`.schemaTooNew`, `.notADatabase`, `.notAStatsFile`, `.sqlite`).
     public init(path: String, flushPolicy: FlushPolicy = FlushPolicy(), queuePolicy: QueuePolicy = QueuePolicy(),
-                onError errorPolicy: StatsErrorPolicy = .failRun,
+                onError errorPolicy: StatsErrorPolicy = .failRun, retry retryPolicy: RetryPolicy = RetryPolicy(),
                 logger: @escaping @Sendable (String) -> Void = StatsWriter.standardErrorLogger) throws {
         self.path = path
         self.flushPolicy = flushPolicy
         self.queuePolicy = queuePolicy
         self.errorPolicy = errorPolicy
+        self.retryPolicy = retryPolicy
         self.logger = logger
         self.queue = DispatchQueue(label: "hookd.stats-writer")
         self.buffer = RowBuffer(flushPolicy: flushPolicy, queuePolicy: queuePolicy)
@@ -115,7 +122,7 @@ public final class StatsWriter: @unchecked Sendable {
         }
     }
 
-    private func scheduleFlushNow() {
+    func scheduleFlushNow() {
         queue.async { [weak self] in self?.drain(for: .now) }
     }
 
@@ -137,7 +144,9 @@ public final class StatsWriter: @unchecked Sendable {
 
     // MARK: Flush and close
 
-    /// Commits every row handed over before this call; returns when they are on disk (WAL).
+    /// Commits every row handed over before this call; returns when they are on disk (WAL), or
+    /// after one more attempt while a transient failure is being retried (`isRetrying`: the
+    /// rows stay queued; `flushWaitingOutRetries()` waits for the outcome instead).
     ///
     /// - Throws: the write error under `.failRun` once the writer has failed. Under
     ///   `.continueWithoutStats` it returns normally; lost rows show in `droppedRows`.
@@ -152,7 +161,12 @@ public final class StatsWriter: @unchecked Sendable {
         try queue.sync {
             guard let db = connection else { return }
             drain(for: .caller)
-            state.withLock { $0.closed = true }
+            let unwritten = pendingRows
+            state.withLock {
+                $0.closed = true
+                $0.retry = nil
+            }
+            if unwritten > 0 { logger("stats writer: closing \(path) with \(unwritten) rows that could not be written") }
             buffer.stopAccepting()
             cache?.removeAll()
             cache = nil
@@ -166,6 +180,12 @@ public final class StatsWriter: @unchecked Sendable {
     /// Commits every waiting row in one transaction. Runs on `queue` only.
     func drain(for taker: RowBuffer.Taker) {
         dispatchPrecondition(condition: .onQueue(queue))
+        if taker == .retry { state.withLock { $0.retryScheduled = false } }
+        // While a retry is pending only it and callers attempt: a timer's attempt would fail too.
+        if taker == .now || taker == .later, isRetrying {
+            buffer.release(taker)
+            return
+        }
         let rows = buffer.takeAll(for: taker)
         guard !rows.isEmpty else { return }
         guard let db = connection, let cache else {
@@ -177,7 +197,9 @@ public final class StatsWriter: @unchecked Sendable {
                 try insert(rows, into: cache)
             }
             buffer.noteCommitted(rows.count)
+            endRetry()
         } catch {
+            if retryLater(rows, after: error) { return }
             buffer.noteLost(rows.count)
             fail(error, rows: rows.count)
         }
@@ -192,6 +214,7 @@ public final class StatsWriter: @unchecked Sendable {
         state.withLock {
             $0.lastError = storeError
             $0.failed = policy == .failRun
+            $0.retry = nil
         }
         buffer.stopAccepting()
         let consequence = policy == .failRun ? "the run should fail" : "continuing without statistics"

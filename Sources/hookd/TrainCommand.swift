@@ -33,6 +33,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "When the stats file cannot be written (disk full): fail the run, or continue without stats.")
     var onStatsError: StatsErrorPolicy = .failRun
 
+    @Option(help: "How long to keep retrying a stats write that failed for a reason that may pass (disk full) before --on-stats-error applies; 0 = not at all.")
+    var statsRetrySeconds = 30
+
     @Option(help: "Stop after this many training batches (smoke runs, benchmarks).")
     var maxBatches: Int?
 
@@ -44,6 +47,12 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Benchmark: switch recording into --db on and off every N batches and report its overhead.")
     var storeAB: Int?
+
+    func validate() throws {
+        guard (0...3600).contains(statsRetrySeconds) else {
+            throw ValidationError("--stats-retry-seconds must be between 0 and 3600, not \(statsRetrySeconds)")
+        }
+    }
 
     func run() throws {
         do {
@@ -60,7 +69,7 @@ struct TrainCommand: ParsableCommand {
             defer { signals.cancel() }
             if let db {
                 let writer = try StatsWriter(path: db, flushPolicy: FlushPolicy(maxRows: flushRows, maxDelayMilliseconds: flushMs),
-                                              onError: onStatsError)
+                                              onError: onStatsError, retry: RetryPolicy(windowMilliseconds: statsRetrySeconds * 1000))
                 defer { try? writer.close() }
                 let runID = try writer.createRun(name: runSpec.name, spec: runSpec.json)
                 FileHandle.standardError.write(Data("hookd train: recording run \(runID) into \(db)\n".utf8))

@@ -74,7 +74,8 @@ struct CrashRecoveryTests {
         let db = dir.path("stats.sqlite")
         // RLIMIT_FSIZE makes writes past 400 KiB fail with EFBIG, as a full disk would (SIGXFSZ ignored).
         let result = try HookdProcess.run(
-            ["train", try dir.syntheticSpec(batches: 3_000, hooks: #"[{"modules": "all"}]"#), "--db", db, "--on-stats-error", policy],
+            ["train", try dir.syntheticSpec(batches: 3_000, hooks: #"[{"modules": "all"}]"#), "--db", db, "--on-stats-error", policy,
+             "--stats-retry-seconds", "1"],
             shellPrefix: "trap '' XFSZ; ulimit -f 400")
         #expect(result.status == status, "\(result.stderr)")
         #expect(result.stderr.lowercased().contains("full") || result.stderr.contains("disk"), "\(result.stderr)")
@@ -84,5 +85,38 @@ struct CrashRecoveryTests {
         if policy == "continue" {
             #expect(try file.int("SELECT count(*) FROM activation_stats") > 0)
         }
+    }
+
+    @Test func aFullDiskFreedMidRunLosesNoRow() throws {
+        let dir = try Scratch()
+        let db = dir.path("stats.sqlite")
+        let log = dir.path("stderr.log")
+        // A soft RLIMIT_FSIZE fills the "disk" at 400 KiB; lifting it with prlimit(2) from here is
+        // the operator freeing space while hookd retries.
+        let process = try HookdProcess.start(
+            ["train", try dir.syntheticSpec(batches: 3_000, hooks: #"[{"modules": "all"}]"#), "--db", db, "--stats-retry-seconds", "300"],
+            log: log, shellPrefix: "trap '' XFSZ; ulimit -S -f 400")
+        let said = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning, !said().contains("retrying"), Date() < deadline { usleep(20_000) }
+        #expect(said().contains("could not commit"), "\(said())")
+        // util-linux's prlimit(1): Glibc's prlimit(2) needs _GNU_SOURCE, which Swift's module lacks.
+        let lift = Process()
+        lift.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        lift.arguments = ["--pid", "\(process.processIdentifier)", "--fsize=unlimited:"]
+        try lift.run()
+        lift.waitUntilExit()
+        #expect(lift.terminationStatus == 0)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(said())")
+        #expect(said().contains("recovered"), "\(said())")
+
+        let file = try SQLiteFile(db)
+        #expect(try file.text("SELECT status FROM runs WHERE id = 1") == "finished")
+        #expect(try file.gaps(run: 1) == 0)
+        // Every hooked layer has every batch: nothing was dropped while the disk was full.
+        let batches = try file.int("SELECT count(*) FROM batch_metrics WHERE run_id = 1")
+        #expect(batches == 3_000)
+        #expect(try file.int("SELECT count(*) FROM (SELECT path FROM activation_stats WHERE run_id = 1 GROUP BY path HAVING count(*) != \(batches))") == 0)
     }
 }

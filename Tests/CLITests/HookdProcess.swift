@@ -15,15 +15,7 @@ struct HookdProcess {
 
     /// Runs hookd to completion with `arguments`, optionally through `bash -c` for a shell prefix (ulimit).
     static func run(_ arguments: [String], shellPrefix: String? = nil, timeout: TimeInterval = 120) throws -> Result {
-        let process = Process()
-        if let shellPrefix {
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            let quoted = ([executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-            process.arguments = ["-c", "\(shellPrefix); exec \(quoted)"]
-        } else {
-            process.executableURL = executable
-            process.arguments = arguments
-        }
+        let process = makeProcess(arguments, shellPrefix: shellPrefix)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -43,10 +35,9 @@ struct HookdProcess {
     }
 
     /// Starts hookd in the background, stderr to `log` (or /dev/null), and returns the process.
-    static func start(_ arguments: [String], log: String? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+    /// With a `shellPrefix`, bash `exec`s hookd, so the process id is hookd's own (for prlimit, kill).
+    static func start(_ arguments: [String], log: String? = nil, shellPrefix: String? = nil) throws -> Process {
+        let process = makeProcess(arguments, shellPrefix: shellPrefix)
         process.standardOutput = FileHandle.nullDevice
         if let log, FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) {
             process.standardError = handle
@@ -54,6 +45,20 @@ struct HookdProcess {
             process.standardError = FileHandle.nullDevice
         }
         try process.run()
+        return process
+    }
+
+    /// hookd with `arguments`, or `bash -c "PREFIX; exec hookd ARGS"` when there is a prefix.
+    private static func makeProcess(_ arguments: [String], shellPrefix: String?) -> Process {
+        let process = Process()
+        if let shellPrefix {
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            let quoted = ([executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            process.arguments = ["-c", "\(shellPrefix); exec \(quoted)"]
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         return process
     }
 }

@@ -40,7 +40,7 @@ import Testing
         defer { directory.remove() }
         let path = try directory.write("c.json", """
             {"listen": {"port": 9000}, "http": {"threads": 2, "thread_nice": null},
-             "stats": {"flush_rows": 10, "flush_ms": 5, "on_error": "continue_without_stats"},
+             "stats": {"flush_rows": 10, "flush_ms": 5, "on_error": "continue_without_stats", "retry_seconds": 7},
              "training": {"threads": 3, "default_hooks": [{"modules": ["0.0"], "kind": "backward", "every": 2}]}}
             """)
         let config = try DaemonConfig.load(path: path, environment: [
@@ -57,6 +57,7 @@ import Testing
         #expect(config.checkpointEveryBatches == 7)
         #expect(config.flush.maxRows == 10 && config.flush.maxDelayMilliseconds == 5)
         #expect(config.statsErrorPolicy == .continueWithoutStats)
+        #expect(config.statsRetry.windowMilliseconds == 7000)
         #expect(config.defaultHooks == [HookSpec(modules: .paths(["0.0"]), kind: .backward, every: 2)])
     }
 
@@ -66,6 +67,7 @@ import Testing
         (#"{"listen": {"host": "localhost"}}"#, "$.listen.host", "IPv4"),
         (#"{"http": {"threads": "two"}}"#, "$.http.threads", "expected an integer"),
         (#"{"stats": {"on_error": "ignore"}}"#, "$.stats.on_error", "fail_run"),
+        (#"{"stats": {"retry_seconds": -1}}"#, "$.stats.retry_seconds", "must be in 0...3600"),
         (#"{"training": {"max_concurrent_runs": 2}}"#, "$.training.max_concurrent_runs", "1...1"),
         (#"{"training": {"default_hooks": [{"kind": "sideways"}]}}"#, "$.training.default_hooks[0].kind", "forward"),
         (#"{"training": {"default_hooks": {"modules": "all"}}}"#, "$.training.default_hooks", "array"),

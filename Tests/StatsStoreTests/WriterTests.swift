@@ -168,7 +168,7 @@ struct WriterTests {
         let path = dir.path("stats.db")
         let log = LogSink()
         let writer = try StatsWriter(path: path, flushPolicy: FlushPolicy(maxRows: 500, maxDelayMilliseconds: 60_000),
-                                     onError: policy, logger: log.logger)
+                                     onError: policy, retry: .none, logger: log.logger)
         let run = try writer.createRun(name: "full", spec: "{}")
         writer.record(statRows(run: run, batches: 0..<100))
         try writer.flush()

@@ -50,6 +50,8 @@ extension DaemonAPI {
         family("hookd_stats_rows_dropped_total", "counter", "Stats rows that will never be committed (queue full, write errors).",
                [([], Double(core.writer.droppedRows))])
         family("hookd_stats_rows_pending", "gauge", "Stats rows waiting for the SQLite writer.", [([], Double(core.writer.pendingRows))])
+        family("hookd_stats_writer_retrying", "gauge", "1 while the SQLite writer retries a failed commit (disk full), else 0.",
+               [([], core.writer.isRetrying ? 1 : 0)])
         return .text(out, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 

@@ -59,6 +59,9 @@ extension DaemonConfig {
                                 maxDelayMilliseconds: try s.int("flush_ms", range: 0...60000) ?? flush.maxDelayMilliseconds)
             statsQueueCapacity = try s.int("queue_capacity", range: 1...100_000_000) ?? statsQueueCapacity
             statsErrorPolicy = try s.choice("on_error", ErrorPolicyName.self)?.policy ?? statsErrorPolicy
+            if let seconds = try s.int("retry_seconds", range: 0...3600) {
+                statsRetry = RetryPolicy(windowMilliseconds: seconds * 1000)
+            }
             try s.finish()
         }
         if let t = try root.object("training") {

@@ -24,6 +24,8 @@ public struct DaemonConfig: Sendable {
     public var statsQueueCapacity = 50_000
     /// What a failed stats write means for the run.
     public var statsErrorPolicy = StatsErrorPolicy.failRun
+    /// How long a stats write failure that may pass (disk full) is retried before `statsErrorPolicy` applies.
+    public var statsRetry = RetryPolicy()
     /// Intra-op threads for runs whose spec does not say (default: online cores, PERF-NOTES item 1).
     public var trainingThreads = ProcessInfo.processInfo.activeProcessorCount
     /// Runs at once; the training queue is serial, so only 1 is supported.

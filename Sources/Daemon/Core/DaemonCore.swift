@@ -49,7 +49,7 @@ public final class DaemonCore: Sendable {
         let log = logger
         writer = try StatsWriter(path: config.effectiveDatabasePath, flushPolicy: config.flush,
                                  queuePolicy: QueuePolicy(capacity: config.statsQueueCapacity),
-                                 onError: config.statsErrorPolicy, logger: { log.warning("\($0)") })
+                                 onError: config.statsErrorPolicy, retry: config.statsRetry, logger: { log.warning("\($0)") })
         reader = try StatsReader(path: config.effectiveDatabasePath)
     }
 

@@ -91,7 +91,7 @@ final class RunSession {
             try job.train(from: start)
             trained = true
         }
-        try core.writer.flush()
+        try core.writer.flushWaitingOutRetries()
         if job.learner.position.epoch >= spec.train.epochs && trained {
             try session.closeHooks(atBatch: job.learner.position.iteration)
             try core.writer.setFinished(runID)

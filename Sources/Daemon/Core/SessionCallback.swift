@@ -127,9 +127,15 @@ final class SessionCallback: LearnerCallback, ActivationStatsSink {
     // MARK: Checkpoints
 
     /// Commits every stats row handed over so far, then saves the checkpoint: a checkpoint never
-    /// points past statistics that are not on disk, so a crash loses no row for good.
+    /// points past statistics that are not on disk, so a crash loses no row for good. While the
+    /// writer retries a failed commit (disk full) the checkpoint is skipped: the previous one
+    /// stays valid, since re-trained batches replace their rows.
     func checkpoint(at position: TrainingPosition) throws {
         try core.writer.flush()
+        if core.writer.isRetrying {
+            core.logger.warning("run \(runID): checkpoint at batch \(position.iteration) skipped: stats rows are not on disk yet")
+            return
+        }
         try job.saveCheckpoint(to: checkpointURL, position: position)
         try core.writer.setCheckpoint(runID, path: checkpointURL.path)
     }

@@ -24,7 +24,7 @@ public enum RecordedTraining {
             try writer.setStarted(runID)
             try recorder.recordHooksAtStart()
             try job.train()
-            try writer.flush()
+            try writer.flushWaitingOutRetries()
             let status: RunStatus = job.learner.wasStopped ? interrupted : .finished
             if status == .finished { try writer.setFinished(runID) } else { try writer.markRun(runID, status: status) }
             return status
