@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "DaemonTests", dependencies: ["Daemon"]),
         .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore"]),
         // Drives the real hookd binary (built next to the test bundle) as users do.
-        .testTarget(name: "CLITests", dependencies: ["StatsStore"]),
+        .testTarget(name: "CLITests", dependencies: ["StatsStore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -25,7 +25,7 @@ final class DaemonProcess {
         // HOOKD_* from the test's environment would override the fixture's config.
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOOKD_") }
             .merging(environment) { $1 }
-        if !FileManager.default.fileExists(atPath: logURL.path) { FileManager.default.createFile(atPath: logURL.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logURL.path) { _ = FileManager.default.createFile(atPath: logURL.path, contents: nil) }
         let log = try FileHandle(forWritingTo: logURL)
         log.seekToEndOfFile()
         process.standardOutput = log
