@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what hookd needs on a fresh Debian 12 machine: libtorch, microhttpd, SQLite, libpng,
-# zlib, the Fashion-MNIST data set, and the tools the tests drive (sqlite3, systemd-analyze).
+# zlib, the Fashion-MNIST data set, and the tools the tests drive (sqlite3, systemd-analyze, and
+# schemathesis in .tools/schemathesis, pinned by scripts/schemathesis-requirements.txt).
 # With --peers, also what the benchmarks and fixture script need (python3-torch, g++, wrk).
 set -euo pipefail
 
@@ -14,6 +15,7 @@ packages=(
     zlib1g-dev
     dataset-fashion-mnist
     systemd
+    python3-venv
 )
 if [[ "${1:-}" == "--peers" ]]; then
     packages+=(python3-torch python3-torchvision g++ wrk hyperfine)
@@ -25,3 +27,17 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 echo "setup: installed ${#packages[@]} packages"
+
+# schemathesis fuzzes the live daemon against docs/openapi.yaml in the tests. It lives in a venv
+# because Debian's python is externally managed; the pins keep a fresh machine on versions known
+# to work together (schemathesis 3.39 breaks with newer hypothesis releases).
+root=$(cd "$(dirname "$0")/.." && pwd)
+venv="$root/.tools/schemathesis"
+requirements="$root/scripts/schemathesis-requirements.txt"
+if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null || ! "$venv/bin/st" --version >/dev/null 2>&1; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$venv/requirements.txt"
+fi
+echo "setup: $("$venv/bin/st" --version)"
