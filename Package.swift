@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "HookKitTests", dependencies: ["HookKit"]),
         .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "StatsStore"]),
         .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore"]),
         // Drives the real hookd binary (built next to the test bundle) as users do.
         .testTarget(name: "CLITests", dependencies: ["StatsStore"], exclude: ["Fixtures"]),

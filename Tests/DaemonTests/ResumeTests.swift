@@ -1,11 +1,13 @@
 import Foundation
+import StatsStore
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Stopping the real daemon mid-epoch (SIGTERM, then kill -9) and starting it again: the run
-/// resumes from its checkpoint and every hooked layer ends with exactly one row per batch.
+/// resumes from its checkpoint, every hooked layer ends with exactly one row per batch, and
+/// open hooks keep their ids.
 @Suite(.serialized) struct ResumeTests {
     static let batchesPerEpoch = 600
 
@@ -26,14 +28,12 @@ import Glibc
         for layer in Specs.hookedByDefault {
             #expect(try second.statBatches(run: id, layer: layer) == Array(0..<total), "layer \(layer)")
         }
-        // The spec's hooks: closed at the resume batch R, re-opened there, closed at the end.
-        let hooks = try second.client.get("/hooks?run=\(id)").json["hooks"] as? [[String: Any]] ?? []
-        #expect(hooks.count == 2 * Specs.hookedByDefault.count)
-        let resumedAt = try #require(hooks.first?["detached_batch"] as? Int)
+        let resumedAt = second.resumedBatch(run: id)
         #expect(resumedAt >= 60 && resumedAt < Self.batchesPerEpoch, "stopped mid-epoch 0")
-        #expect(hooks.prefix(5).allSatisfy { $0["attached_batch"] as? Int == 0 && $0["detached_batch"] as? Int == resumedAt })
-        #expect(hooks.suffix(5).allSatisfy { $0["attached_batch"] as? Int == resumedAt && $0["detached_batch"] as? Int == total })
-        #expect(second.log.contains("resumes at epoch 0 batch \(resumedAt)"))
+        // The spec's hooks span the restart in their own rows: attached at 0, closed at the end.
+        let hooks = try second.hooks(run: id)
+        #expect(hooks.count == Specs.hookedByDefault.count)
+        #expect(hooks.allSatisfy { $0["attached_batch"] as? Int == 0 && $0["detached_batch"] as? Int == total })
     }
 
     @Test func killNineResumesFromTheLastPeriodicCheckpoint() throws {
@@ -49,9 +49,55 @@ import Glibc
         for layer in Specs.hookedByDefault {
             #expect(try second.statBatches(run: id, layer: layer) == Array(0..<Self.batchesPerEpoch), "layer \(layer)")
         }
-        let hooks = try second.client.get("/hooks?run=\(id)").json["hooks"] as? [[String: Any]] ?? []
-        let resumedAt = try #require(hooks.first?["detached_batch"] as? Int)
+        let resumedAt = second.resumedBatch(run: id)
         #expect(resumedAt % 25 == 0 && resumedAt >= 100, "resumed at a periodic checkpoint, got \(resumedAt)")
-        #expect(second.log.contains("resumes at epoch 0 batch \(resumedAt)"))
+        let hooks = try second.hooks(run: id)
+        #expect(hooks.count == Specs.hookedByDefault.count)
+        #expect(hooks.allSatisfy { $0["attached_batch"] as? Int == 0 && $0["detached_batch"] as? Int == Self.batchesPerEpoch })
+    }
+
+    /// A client holds the id `POST /hooks` gave it; after a SIGTERM restart that id is still the
+    /// hook's: listed, detachable, one row in `hooks`, and its layer's rows have no gap at the restart.
+    @Test func aHookAttachedOverHTTPKeepsItsIDAcrossARestart() throws {
+        let fixture = try DaemonFixture(training: #""checkpoint_every_batches": 0"#)
+        let first = try fixture.start()
+        let id = try first.submit(Specs.synthetic(name: "hook-ids", epochs: 2, batches: Self.batchesPerEpoch))
+        try first.waitForRun(id) { ($0["global_batch"] as? Int ?? 0) >= 20 }
+        // 0.2 is a ReLU the spec does not hook: its rows come from this hook alone.
+        let attach = try first.client.post("/hooks", json: #"{"layer":"0.2","stats":["mean","std"]}"#)
+        #expect(attach.status == 201, "\(attach.text)")
+        let hookID = try #require(attach.json["id"] as? Int)
+        let attachedAt = try #require(attach.json["attached_batch"] as? Int)
+        try first.waitForRun(id) { ($0["global_batch"] as? Int ?? 0) >= attachedAt + 20 }
+        #expect(first.stop(signal: SIGTERM) == 0, "\(first.log)")
+
+        let second = try fixture.start()
+        defer { second.stop() }
+        let resumedAt = second.resumedBatch(run: id)
+        #expect(resumedAt >= attachedAt + 20)
+        // Past the resume batch, the hooks are installed and a batch has trained with them.
+        try second.waitForRun(id) { ($0["global_batch"] as? Int ?? 0) > resumedAt }
+        let listed = try second.hooks(run: id)
+        #expect(listed.count == Specs.hookedByDefault.count + 1)
+        let hook = try #require(listed.first { $0["id"] as? Int == hookID }, "hook \(hookID) not listed: \(listed)")
+        #expect(hook["layer"] as? String == "0.2")
+        #expect(hook["attached_batch"] as? Int == attachedAt)
+        #expect(hook["detached_batch"] is NSNull)
+        #expect(hook["active"] as? Bool == true)
+
+        let detach = try second.client.delete("/hooks/\(hookID)")
+        #expect(detach.status == 200, "\(detach.text)")
+        let detachedAt = try #require(detach.json["detached_batch"] as? Int)
+        #expect(detachedAt >= resumedAt)
+        try second.waitForRun(id, timeout: 120) { $0["status"] as? String == "finished" }
+        #expect(try second.statBatches(run: id, layer: "0.2") == Array(attachedAt..<detachedAt))
+
+        // The file itself: the restart added no hooks row, and this one spans it.
+        let rows = try StatsReader(path: fixture.databasePath).hooks(run: Int64(id))
+        #expect(rows.count == Specs.hookedByDefault.count + 1)
+        #expect(rows.filter { $0.path == "0.2" } == [
+            HookRecord(id: Int64(hookID), runID: Int64(id), path: "0.2", kind: .forward, stats: ["mean", "std"],
+                       attachedBatch: Int64(attachedAt), detachedBatch: Int64(detachedAt)),
+        ])
     }
 }

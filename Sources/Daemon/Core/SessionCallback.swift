@@ -31,34 +31,41 @@ final class SessionCallback: LearnerCallback, ActivationStatsSink {
 
     // MARK: Hooks
 
-    /// Re-attaches the run's hooks through `attach`, so every live hook is timed and listed alike.
+    /// Attaches the run's hooks through `attach`, so every live hook is timed and listed alike.
     ///
-    /// A fresh run gets the spec's hooks. A resumed run gets the hooks that were open when it
-    /// stopped (spec hooks detached over HTTP stay detached, attached ones come back): their old
-    /// rows are closed at the resume batch and new rows opened there.
+    /// A fresh run gets the spec's hooks, each under a new hooks row. A resumed run gets the
+    /// hooks that were open when it stopped, under their old rows: same id and `attached_batch`,
+    /// so ids clients hold keep working across restarts (`DELETE /hooks/{id}`). Hooks detached
+    /// before the stop (spec hooks included) stay detached. A resumed run with no hooks rows
+    /// (stopped before they were written) starts like a fresh one.
+    ///
+    /// Reusing a row loses and duplicates no statistic: rows are keyed by run, layer, kind and
+    /// batch, not by hook, and the checkpoint never points past committed rows, so the batches
+    /// re-trained from `start` on replace what they find. After `kill -9`, a hook attached after
+    /// the last checkpoint also records the re-trained batches before its `attached_batch`.
     func installHooks(resumingAt start: TrainingPosition?) throws {
         let fromSpec = job.stats.entries.map { ($0.path, $0.kind, job.requestedStats[$0.id] ?? [], $0.every) }
         for entry in job.stats.entries { job.stats.detach(id: entry.id) }
         let batch = start?.iteration ?? 0
-        var wanted = fromSpec
-        if start != nil {
-            let rows = try core.reader.hooks(run: runID)
-            if !rows.isEmpty {
-                wanted = []
-                for row in rows where row.detachedBatch == nil {
-                    try core.writer.markHookDetached(row.id, atBatch: Int64(batch))
-                    wanted.append((row.path, row.kind == .forward ? .forward : .backward,
-                                   row.stats.compactMap(HookSpec.Stat.init(rawValue:)), Int(row.every)))
-                }
+        let rows = start == nil ? [] : try core.reader.hooks(run: runID)
+        if rows.isEmpty {
+            for (path, kind, stats, every) in fromSpec {
+                _ = try attach(path: path, kind: kind, stats: stats, every: every, atBatch: batch)
             }
         }
-        for (path, kind, stats, every) in wanted {
-            _ = try attach(path: path, kind: kind, stats: stats, every: every, atBatch: batch)
+        for row in rows where row.detachedBatch == nil {
+            _ = try attach(path: row.path, kind: row.kind == .forward ? .forward : .backward,
+                           stats: row.stats.compactMap(HookSpec.Stat.init(rawValue:)), every: Int(row.every),
+                           atBatch: batch, reopening: row)
         }
     }
 
     /// Hooks `path` from `batch` on, bracketed by two timing hooks (forward only) for `/metrics`.
-    private func attach(path: String, kind: HookKind, stats: [HookSpec.Stat], every: Int, atBatch batch: Int) throws -> OpenHook {
+    ///
+    /// Inserts a hooks row attached at `batch`, or with `reopening`, takes over that open row
+    /// of a resumed run (its id and attach batch) instead.
+    private func attach(path: String, kind: HookKind, stats: [HookSpec.Stat], every: Int, atBatch batch: Int,
+                        reopening row: HookRecord? = nil) throws -> OpenHook {
         guard !path.isEmpty, let module = job.model.module(at: path) else {
             throw SpecError(path: "$.layer", message: "unknown module path \"\(path)\"")
         }
@@ -77,8 +84,15 @@ final class SessionCallback: LearnerCallback, ActivationStatsSink {
                 return nil
             })
         }
-        let id = try recorder.hookAttached(entry, stats: stats, atBatch: batch)
-        let hook = OpenHook(id: id, runID: runID, path: path, kind: kind, stats: stats, every: entry.every, attachedBatch: batch)
+        let id: Int64
+        if let row {
+            recorder.hookReopened(entry, id: row.id)
+            id = row.id
+        } else {
+            id = try recorder.hookAttached(entry, stats: stats, atBatch: batch)
+        }
+        let attachedBatch = row.map { Int($0.attachedBatch) } ?? batch
+        let hook = OpenHook(id: id, runID: runID, path: path, kind: kind, stats: stats, every: entry.every, attachedBatch: attachedBatch)
         open[id] = (hook, entry.id, timers)
         core.live.update { $0.openHooks[id] = hook }
         return hook

@@ -49,6 +49,12 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
         return id
     }
 
+    /// Binds `entry` to hooks row `id`, left open by the run before a restart: no new row, so the
+    /// id stays the one clients hold, and a later detach closes that row.
+    public func hookReopened(_ entry: HookCallback<ActivationSummary>.Entry, id: Int64) {
+        hookIDs[entry.id] = id
+    }
+
     /// Records that the entry's hook recorded nothing after `batch`.
     public func hookDetached(entryID: Int, atBatch batch: Int) throws {
         guard let id = hookIDs[entryID] else { return }

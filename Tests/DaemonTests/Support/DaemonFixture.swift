@@ -25,6 +25,9 @@ final class DaemonFixture {
             """)
     }
 
+    /// The stats file the daemon writes (the default inside the state directory).
+    var databasePath: String { directory.path("state") + "/hookd.sqlite" }
+
     /// Starts `hookd serve` on this fixture's config.
     func start(environment: [String: String] = [:]) throws -> DaemonProcess {
         try DaemonProcess(configPath: configPath, port: port, logURL: directory.url.appendingPathComponent("hookd.log"), token: token,
@@ -55,6 +58,26 @@ extension DaemonProcess {
         let response = try client.post("/runs", json: spec)
         #expect(response.status == 202, "\(response.text)", sourceLocation: sourceLocation)
         return response.json["id"] as? Int ?? -1
+    }
+
+    /// The global batch `run` resumed at, from the daemon's log line; waits (bounded) for it.
+    func resumedBatch(run: Int, timeout: TimeInterval = 60, sourceLocation: SourceLocation = #_sourceLocation) -> Int {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            // "run 1 resumes at epoch 0 batch 63 (global batch 63)"
+            if let line = log.split(separator: "\n").last(where: { $0.contains("run \(run) resumes at") }),
+               let match = line.firstMatch(of: #/\(global batch (\d+)\)/#), let batch = Int(match.1) {
+                return batch
+            }
+            usleep(20_000)
+        }
+        Issue.record("run \(run) did not resume in \(timeout)s; log:\n\(log)", sourceLocation: sourceLocation)
+        return -1
+    }
+
+    /// `GET /hooks?run=` as rows, in id order.
+    func hooks(run: Int) throws -> [[String: Any]] {
+        try client.get("/hooks?run=\(run)").json["hooks"] as? [[String: Any]] ?? []
     }
 
     /// The batches recorded for `layer` in `run`.
