@@ -10,6 +10,7 @@ public enum Schema {
 
     static let migrations: [Migration] = [
         Migration(version: 1, summary: "runs, modules, hooks, stats, histograms, metrics", sql: version1),
+        Migration(version: 2, summary: "deleting a run deletes its rows", sql: version2),
     ]
 
     // Paths are stored as text in every row, not as module ids: offline users (sqlite3, pandas)
@@ -93,6 +94,40 @@ public enum Schema {
         seconds REAL,
         PRIMARY KEY (run_id, epoch)
     ) WITHOUT ROWID;
+    """
+
+    // Runs can be deleted from version 2 on, so ids must never be handed out twice: `runs` is
+    // rebuilt with AUTOINCREMENT (SQLite's documented create-copy-drop-rename procedure), and
+    // "run 5" stays the same run in every log, URL and checkpoint directory.
+    // Foreign-key enforcement is off in SQLite by default and per connection, so ON DELETE CASCADE
+    // would only work for connections that remember to switch it on. A trigger works for every
+    // client: `DELETE FROM runs WHERE id = 3` in sqlite3 or pandas removes the run completely.
+    static let version2 = """
+    CREATE TABLE runs_v2 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'queued',
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        started_at TEXT,
+        finished_at TEXT,
+        error TEXT,
+        epoch INTEGER,
+        batch INTEGER,
+        checkpoint_path TEXT
+    );
+    INSERT INTO runs_v2 (id, name, spec, status, created_at, started_at, finished_at, error, epoch, batch, checkpoint_path)
+        SELECT id, name, spec, status, created_at, started_at, finished_at, error, epoch, batch, checkpoint_path FROM runs;
+    DROP TABLE runs;
+    ALTER TABLE runs_v2 RENAME TO runs;
+    CREATE TRIGGER runs_delete_rows AFTER DELETE ON runs BEGIN
+        DELETE FROM activation_stats WHERE run_id = OLD.id;
+        DELETE FROM histograms WHERE run_id = OLD.id;
+        DELETE FROM batch_metrics WHERE run_id = OLD.id;
+        DELETE FROM epoch_metrics WHERE run_id = OLD.id;
+        DELETE FROM hooks WHERE run_id = OLD.id;
+        DELETE FROM modules WHERE run_id = OLD.id;
+    END;
     """
 
     /// Applies every migration above the file's `user_version`, in one transaction.

@@ -12,6 +12,8 @@ public enum StatsStoreError: Error, Sendable, Equatable, CustomStringConvertible
     case schemaTooOld(path: String, found: Int, supported: Int)
     /// No run has this id.
     case runNotFound(Int64)
+    /// The run has not ended (queued, running or interrupted), so it may not be deleted.
+    case runNotEnded(Int64, status: RunStatus)
     /// The file holds no runs, so there is no "latest run".
     case noRuns
     /// The run has no module or statistics at this path.
@@ -45,6 +47,8 @@ public enum StatsStoreError: Error, Sendable, Equatable, CustomStringConvertible
             return "\(path) has schema version \(found), older than \(supported); open it once with `hookd train` or `hookd serve` to migrate"
         case .runNotFound(let id):
             return "no run with id \(id)"
+        case .runNotEnded(let id, let status):
+            return "run \(id) is \(status), not ended; cancel it first (deleting it would lose its resume)"
         case .noRuns:
             return "the stats file holds no runs"
         case .layerNotFound(let run, let layer):

@@ -21,6 +21,8 @@ public final class StatsWriter: @unchecked Sendable {
         var retry: (since: UInt64, attempts: Int)?
         var retryScheduled = false
         var lastRetryLog: UInt64 = 0
+        /// Runs deleted through this writer (they change reads without committing rows).
+        var runsDeleted = 0
     }
 
     /// The file written.
@@ -130,6 +132,9 @@ public final class StatsWriter: @unchecked Sendable {
 
     /// Rows committed so far.
     public var committedRows: Int { buffer.counts.committed }
+    /// Changes whenever what a reader sees may have changed through this writer (rows committed,
+    /// runs deleted); caches of rendered reads key on it.
+    public var contentVersion: Int { committedRows + state.withLock { $0.runsDeleted } }
     /// Rows handed over that will never be committed: dropped when the queue was full, lost
     /// in a failed transaction, or handed over after a failure or `close()`.
     public var droppedRows: Int { buffer.counts.dropped }

@@ -19,7 +19,7 @@ extension DaemonAPI {
             // Rows reach SQLite up to `stats.flush_ms` after their batch (the writer batches
             // commits); between two commits the same read gives the same bytes, so it is cached.
             let key = "\(run)|\(layer)|\(kind.rawValue)|\(from ?? -1)|\(to ?? -1)|\(every)|\(limit ?? -1)|\(format)"
-            return try core.statsCache.response(for: key, version: core.writer.committedRows) {
+            return try core.statsCache.response(for: key, version: core.writer.contentVersion) {
                 let series = try mapping {
                     try core.reader.stats(run: run, layer: layer, kind: kind, from: from, to: to, every: every, limit: limit)
                 }

@@ -62,6 +62,7 @@ extension DaemonConfig {
             if let seconds = try s.int("retry_seconds", range: 0...3600) {
                 statsRetry = RetryPolicy(windowMilliseconds: seconds * 1000)
             }
+            keepRuns = try s.int("keep_runs", range: 0...1_000_000) ?? keepRuns
             try s.finish()
         }
         if let t = try root.object("training") {

@@ -17,7 +17,7 @@ extension DaemonConfig {
                 ("flush_rows", .int(flush.maxRows)), ("flush_ms", .int(flush.maxDelayMilliseconds)),
                 ("queue_capacity", .int(statsQueueCapacity)),
                 ("on_error", .string(statsErrorPolicy == .failRun ? "fail_run" : "continue_without_stats")),
-                ("retry_seconds", .int(statsRetry.windowMilliseconds / 1000)),
+                ("retry_seconds", .int(statsRetry.windowMilliseconds / 1000)), ("keep_runs", .int(keepRuns)),
             ])),
             ("training", .object([
                 ("threads", .int(trainingThreads)), ("max_concurrent_runs", .int(maxConcurrentRuns)),

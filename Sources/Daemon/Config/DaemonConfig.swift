@@ -26,6 +26,8 @@ public struct DaemonConfig: Sendable {
     public var statsErrorPolicy = StatsErrorPolicy.failRun
     /// How long a stats write failure that may pass (disk full) is retried before `statsErrorPolicy` applies.
     public var statsRetry = RetryPolicy()
+    /// Ended runs kept (rows and checkpoint directories); older ones are deleted as runs end. 0 keeps all.
+    public var keepRuns = 0
     /// Intra-op threads for runs whose spec does not say (default: online cores, PERF-NOTES item 1).
     public var trainingThreads = ProcessInfo.processInfo.activeProcessorCount
     /// Runs at once; the training queue is serial, so only 1 is supported.

@@ -53,7 +53,8 @@ public final class DaemonCore: Sendable {
         reader = try StatsReader(path: config.effectiveDatabasePath)
     }
 
-    static func runsDirectory(_ config: DaemonConfig) -> URL {
+    /// `<state_directory>/runs`: one directory per run, named by its id.
+    public static func runsDirectory(_ config: DaemonConfig) -> URL {
         URL(fileURLWithPath: config.stateDirectory).appendingPathComponent("runs")
     }
 
@@ -138,11 +139,27 @@ public final class DaemonCore: Sendable {
         }
     }
 
+    /// Deletes ended runs beyond the newest `stats.keep_runs` (0 keeps every run), rows and
+    /// directories alike. Runs after each run ends and at start; a failure is logged, not fatal.
+    func applyRetention() {
+        guard config.keepRuns > 0 else { return }
+        do {
+            let ids = try writer.endedRuns(beyondNewest: config.keepRuns)
+            guard !ids.isEmpty else { return }
+            try RunRetention.delete(ids, writer: writer, runsDirectory: Self.runsDirectory(config))
+            let list = ids.map(String.init).joined(separator: ", ")
+            logger.info("retention: deleted run\(ids.count == 1 ? "" : "s") \(list) (stats.keep_runs = \(config.keepRuns))")
+        } catch {
+            logger.error("retention: could not delete old runs: \(error)")
+        }
+    }
+
     // MARK: Start and stop
 
     /// At start: resumes runs a shutdown or crash left `interrupted` or `running` (from their
     /// checkpoint), re-queues `queued` ones, and on an empty database queues `runs_at_start`.
     public func recover() throws {
+        applyRetention()
         let runs = try reader.runs()
         for run in runs {
             switch run.status {

@@ -48,6 +48,7 @@ final class RunSession {
         }
         core.live.noteProgress()
         core.logger.info("run \(runID) \(status)")
+        core.applyRetention()
     }
 
     private func train() throws -> RunStatus {

@@ -1,0 +1,16 @@
+import ArgumentParser
+import StatsStore
+
+// Option values parsed straight into library types.
+extension ReportFormat: ExpressibleByArgument {}
+extension ActivationKind: ExpressibleByArgument {}
+
+extension StatsErrorPolicy: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument {
+        case "fail": self = .failRun
+        case "continue": self = .continueWithoutStats
+        default: return nil
+        }
+    }
+}

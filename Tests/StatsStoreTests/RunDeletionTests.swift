@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+@testable import StatsStore
+
+/// Schema v2: deleting a run (through hookd or plain SQL) removes every row it owns, ended runs
+/// only are deleted by the writer, and run ids are never handed out twice.
+@Suite struct RunDeletionTests {
+    /// A run named `name` with rows in every per-run table, ended with `status`.
+    private func populatedRun(_ writer: StatsWriter, name: String, status: RunStatus) throws -> Int64 {
+        let run = try writer.createRun(name: name, spec: "{}")
+        try writer.insertModules([ModuleRecord(path: "0.0", type: "Conv2d", outputShape: [4, 4, 4], params: 40, trainable: true)], runID: run)
+        _ = try writer.insertHook(HookRecord(runID: run, path: "0.0", kind: .forward, stats: ["mean"], every: 1, attachedBatch: 0))
+        writer.record(statRows(run: run, batches: 0..<50))
+        writer.record(HistogramRow(runID: run, path: "0.0", kind: .forward, batch: 0, epoch: 0, lo: 0, hi: 10, counts: [1, 2]))
+        writer.record(BatchMetricRow(runID: run, batch: 0, epoch: 0, loss: 1, lr: 0.1))
+        writer.record(EpochMetricRow(runID: run, epoch: 0, trainLoss: 1, validLoss: 1, accuracy: 0.5, seconds: 1))
+        try writer.markRun(run, status: status)
+        return run
+    }
+
+    private static let perRunTables = ["modules", "hooks", "activation_stats", "histograms", "batch_metrics", "epoch_metrics"]
+
+    private func rowsOwned(by run: Int64, in path: String) throws -> Int64 {
+        try Self.perRunTables.reduce(0) { $0 + (try rowCount(path, $1, where: "run_id = \(run)")) }
+    }
+
+    @Test func deletingEndedRunsRemovesEveryRowTheyOwnAndNothingElse() throws {
+        let dir = try TempDir()
+        let path = dir.path("stats.db")
+        let writer = try StatsWriter(path: path)
+        let finished = try populatedRun(writer, name: "a", status: .finished)
+        let failed = try populatedRun(writer, name: "b", status: .failed)
+        let kept = try populatedRun(writer, name: "c", status: .cancelled)
+        try writer.flush()
+        #expect(try rowsOwned(by: finished, in: path) == 55)
+
+        try writer.deleteRuns([finished, failed])
+        #expect(try rowCount(path, "runs") == 1)
+        #expect(try rowsOwned(by: finished, in: path) == 0 && rowsOwned(by: failed, in: path) == 0)
+        #expect(try rowsOwned(by: kept, in: path) == 55)
+        try writer.close()
+    }
+
+    @Test func plainSQLDeletesCascadeToo() throws {
+        let dir = try TempDir()
+        let path = dir.path("stats.db")
+        let writer = try StatsWriter(path: path)
+        let run = try populatedRun(writer, name: "a", status: .finished)
+        try writer.close()
+        // What an offline user types in sqlite3.
+        try Connection(path: path).execute("DELETE FROM runs WHERE id = \(run)")
+        #expect(try rowsOwned(by: run, in: path) == 0)
+    }
+
+    @Test(arguments: [RunStatus.queued, .running, RunStatus(rawValue: "interrupted")])
+    func runsThatMayStillTrainAreNotDeleted(status: RunStatus) throws {
+        let dir = try TempDir()
+        let path = dir.path("stats.db")
+        let writer = try StatsWriter(path: path)
+        let ended = try populatedRun(writer, name: "ended", status: .finished)
+        let live = try populatedRun(writer, name: "live", status: status)
+        // All or nothing: the ended run in the same call survives the refusal too.
+        #expect(throws: StatsStoreError.runNotEnded(live, status: status)) { try writer.deleteRuns([ended, live]) }
+        #expect(throws: StatsStoreError.runNotFound(99)) { try writer.deleteRuns([99]) }
+        #expect(try rowCount(path, "runs") == 2)
+        #expect(try rowsOwned(by: ended, in: path) == 55)
+        try writer.close()
+    }
+
+    @Test func retentionListsTheOldestEndedRunsBeyondTheNewest() throws {
+        let dir = try TempDir()
+        let writer = try StatsWriter(path: dir.path("stats.db"))
+        var ids: [Int64] = []
+        for (i, status) in [RunStatus.finished, .failed, RunStatus(rawValue: "interrupted"), .cancelled, .finished, .queued].enumerated() {
+            let run = try writer.createRun(name: "r\(i)", spec: "{}")
+            try writer.markRun(run, status: status)
+            ids.append(run)
+        }
+        // Ended: ids[0], ids[1], ids[3], ids[4]. Keeping 2 leaves ids[3] and ids[4].
+        #expect(try writer.endedRuns(beyondNewest: 2) == [ids[0], ids[1]])
+        #expect(try writer.endedRuns(beyondNewest: 4) == [])
+        #expect(try writer.endedRuns(beyondNewest: 0) == [ids[0], ids[1], ids[3], ids[4]])
+        try writer.close()
+    }
+
+    @Test func aDeletedRunsIdIsNeverHandedOutAgain() throws {
+        let dir = try TempDir()
+        let writer = try StatsWriter(path: dir.path("stats.db"))
+        _ = try populatedRun(writer, name: "a", status: .finished)
+        let newest = try populatedRun(writer, name: "b", status: .finished)
+        try writer.deleteRuns([newest])
+        #expect(try writer.createRun(name: "c", spec: "{}") == newest + 1)
+        try writer.close()
+    }
+
+    @Test func aVersion1FileKeepsItsRunsAndIdsWhenMigrated() throws {
+        let dir = try TempDir()
+        let path = dir.path("v1.db")
+        let db = try Connection(path: path)
+        try Schema.migrate(db, migrations: Array(Schema.migrations.prefix(1)))
+        try db.execute("""
+            INSERT INTO runs (id, name, spec, status, started_at, epoch, batch, checkpoint_path)
+                VALUES (3, 'old', '{"x":1}', 'finished', '2026-01-01T00:00:00.000Z', 1, 99, '/ckpt');
+            INSERT INTO activation_stats (run_id, path, kind, batch, epoch, mean) VALUES (3, '0.0', 'forward', 0, 0, 1.5);
+            """)
+        try db.close()
+
+        let writer = try StatsWriter(path: path)
+        let reader = try StatsReader(path: path)
+        let run = try reader.run(3)
+        #expect(run.name == "old" && run.spec == #"{"x":1}"# && run.status == .finished)
+        #expect(run.startedAt == "2026-01-01T00:00:00.000Z" && run.batch == 99 && run.checkpointPath == "/ckpt")
+        #expect(try writer.createRun(name: "new", spec: "{}") == 4)
+        try writer.deleteRuns([3])
+        #expect(try rowCount(path, "activation_stats") == 0)
+        try writer.close()
+    }
+}
