@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(name: "HookKitTests", dependencies: ["HookKit"]),
         .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "StatsStore"]),
+        // HTTPServer directly too: the test client connects through its ListenAddress.
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "StatsStore"]),
         .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore"]),
         // Drives the real hookd binary (built next to the test bundle) as users do.
         .testTarget(name: "CLITests", dependencies: ["StatsStore"], exclude: ["Fixtures"]),

@@ -1,14 +1,15 @@
 #!/usr/bin/python3
 """hookd's HTTP API under wrk while a run trains, against a bare microhttpd server.
 
-    /usr/bin/python3 bench/http_load.py [--seconds 10] [--connections 32]
+    /usr/bin/python3 bench/http_load.py [--seconds 10] [--connections 32] [--host 127.0.0.1]
 
-1. Starts `hookd serve` (release build) on 127.0.0.1 with a temporary state directory and a
-   long Fashion-MNIST run, waits until it trains and has statistics for layer 0.0.
+1. Starts `hookd serve` (release build) on --host (127.0.0.1; `::1` or `::` for IPv6) with a
+   temporary state directory and a long Fashion-MNIST run, waits until it trains and has
+   statistics for layer 0.0.
 2. Measures training speed (hookd_images_total from /metrics) idle, then under
    `wrk -c32 --latency` on GET /stats/0.0?limit=100, then idle again.
 3. Stops hookd (SIGTERM) and runs the same wrk against bench/bin/bare_mhd answering every GET
-   with a body of the same size, in the same thread mode.
+   with a body of the same size, in the same thread mode (bare_mhd listens on IPv4 only).
 Prints the figures and ratios for BENCHMARKS.md. Needs wrk (scripts/setup.sh --peers), a C
 compiler and `swift build -c release`.
 """
@@ -27,10 +28,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PORT, BARE_PORT = 18742, 18743
 PATH = "/stats/0.0?limit=100"
+HOST = "127.0.0.1"  # where the clients connect to hookd; main() sets it from --host
 
 
-def get(path, port=PORT):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+def connect_host(listen_host):
+    """The address to reach a daemon listening on `listen_host`: brackets off, and a wildcard
+    (0.0.0.0, ::) replaced by the loopback address of its family."""
+    host = listen_host.strip("[]")
+    return {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+
+
+def url(host, port, path):
+    """http://host:port/path with an IPv6 host in brackets (http://[::1]:18742/...)."""
+    return f"http://[{host}]:{port}{path}" if ":" in host else f"http://{host}:{port}{path}"
+
+
+def get(path):
+    with urllib.request.urlopen(url(HOST, PORT, path), timeout=10) as r:
         return r.read()
 
 
@@ -60,7 +74,7 @@ def wrk(url, seconds, connections):
 def poll(port, path, rate, seconds):
     """A realistic poller: `rate` GETs per second on one keep-alive connection; latencies in ms."""
     import http.client
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
     latencies, errors, start = [], 0, time.time()
     for i in range(int(rate * seconds)):
         time.sleep(max(0.0, start + i / rate - time.time()))
@@ -72,7 +86,7 @@ def poll(port, path, rate, seconds):
             errors += r.status != 200
         except Exception:
             errors += 1
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn = http.client.HTTPConnection(HOST, port, timeout=10)
         latencies.append((time.time() - t0) * 1000)
     latencies.sort()
     return {"rps": len(latencies) / (time.time() - start), "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
@@ -85,13 +99,17 @@ def main():
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--nice", default="config", help="server threads' nice value (an integer, 'none', or 'config')")
     ap.add_argument("--poll-rate", type=float, default=0, help="also measure a poller at this many req/s")
+    ap.add_argument("--host", default="127.0.0.1", help="hookd's listen.host (an IPv4 or IPv6 literal)")
     args = ap.parse_args()
+    global HOST
+    HOST = connect_host(args.host)
     state = tempfile.mkdtemp(prefix="hookd-httpbench-")
     spec = json.load(open(os.path.join(ROOT, "config", "default-run.json")))
     spec["train"]["epochs"] = 20
     spec_path = os.path.join(state, "long-run.json")
     json.dump(spec, open(spec_path, "w"))
     config = json.load(open(os.path.join(ROOT, "config", "hookd.json")))
+    config["listen"]["host"] = args.host
     config["listen"]["port"] = PORT
     config["storage"] = {"database": os.path.join(state, "hookd.sqlite"), "state_directory": state}
     config["runs_at_start"] = [spec_path]
@@ -114,7 +132,7 @@ def main():
         idle_before = training_rate(args.seconds)
         load = {}
         a, t0 = images_total(), time.time()
-        load = wrk(f"http://127.0.0.1:{PORT}{PATH}", args.seconds, args.connections)
+        load = wrk(url(HOST, PORT, PATH), args.seconds, args.connections)
         under_load = (images_total() - a) / (time.time() - t0)
         idle_after = training_rate(args.seconds)
         if args.poll_rate:
@@ -131,7 +149,7 @@ def main():
     bare = subprocess.Popen([bare_bin, str(BARE_PORT), str(body), str(config["http"]["threads"])])
     try:
         time.sleep(0.5)
-        bare_load = wrk(f"http://127.0.0.1:{BARE_PORT}/", args.seconds, args.connections)
+        bare_load = wrk(url("127.0.0.1", BARE_PORT, "/"), args.seconds, args.connections)
     finally:
         bare.terminate()
         bare.wait()

@@ -6,6 +6,7 @@ import Synchronization
 /// let server = HTTPServer(config: HTTPServerConfig(port: 0), router: router)
 /// try server.start()
 /// print(server.port!)   // the bound port
+/// print(server.url!)    // http://127.0.0.1:<port>/
 /// server.stop()         // idempotent; deinit stops too
 /// ```
 /// Handlers run on microhttpd's threads (one polling thread by default). `stop()` must not be
@@ -38,6 +39,13 @@ public final class HTTPServer: Sendable {
 
     /// The bound port while running (the ephemeral one when configured with port 0), else nil.
     public var port: UInt16? { running.withLock { $0?.port } }
+
+    /// The address listened on while running (parsed from `config.host`), else nil.
+    public var address: ListenAddress? { running.withLock { $0?.address } }
+
+    /// `http://host:port/` while running, with the bound port and an IPv6 host in brackets
+    /// (`http://[::1]:8742/`), else nil. For `0.0.0.0` or `::` it names the wildcard itself.
+    public var url: String? { running.withLock { $0.map { $0.address.url(port: $0.port) } } }
 
     /// Whether the server is running.
     public var isRunning: Bool { running.withLock { $0 != nil } }

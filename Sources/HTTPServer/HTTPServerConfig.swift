@@ -1,6 +1,8 @@
 /// Where and how the HTTP server listens, and the bounds it puts on each client.
 public struct HTTPServerConfig: Sendable, Equatable {
-    /// IPv4 address to bind, as a literal (`127.0.0.1` by default; `0.0.0.0` for all interfaces).
+    /// Address to bind, as an IPv4 or IPv6 literal (see `ListenAddress`): `127.0.0.1` by default,
+    /// `0.0.0.0` for every IPv4 interface, `::1` (or `[::1]`) for IPv6 loopback, `::` for every
+    /// interface over IPv4 and IPv6 on one dual-stack socket. Never resolved as a host name.
     public var host: String
     /// TCP port; 0 picks a free ephemeral port (read it back from `HTTPServer.port`).
     public var port: UInt16

@@ -4,8 +4,8 @@ import Glibc
 
 /// Why `HTTPServer.start()` failed, worded for an operator.
 public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
-    /// `host` is not an IPv4 literal.
-    case invalidAddress(String)
+    /// `host` cannot be bound (`reason` says why: not an IPv4 or IPv6 literal, a zone id, …).
+    case invalidAddress(String, reason: String)
     /// Another socket already listens on this address and port.
     case addressInUse(host: String, port: UInt16)
     /// Binding or listening failed for another reason (errno and its text).
@@ -17,12 +17,12 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidAddress(let host):
-            "cannot listen on '\(host)': not an IPv4 address (use e.g. 127.0.0.1 or 0.0.0.0)"
+        case .invalidAddress(let host, let reason):
+            "cannot listen on '\(host)': \(reason)"
         case .addressInUse(let host, let port):
-            "cannot listen on \(host):\(port): address already in use (is another hookd running?)"
+            "cannot listen on \(Self.authority(host, port)): address already in use (is another hookd running?)"
         case .cannotListen(let host, let port, let code, let reason):
-            "cannot listen on \(host):\(port): \(reason)" + (code == 0 ? "" : " (errno \(code))")
+            "cannot listen on \(Self.authority(host, port)): \(reason)" + (code == 0 ? "" : " (errno \(code))")
         case .invalidConfig(let problems):
             "invalid HTTP server configuration: " + problems.joined(separator: "; ")
         case .alreadyRunning:
@@ -30,10 +30,17 @@ public enum HTTPServerError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// `host:port`, with an IPv6 host in brackets so that its colons are not read as the port's.
+    private static func authority(_ host: String, _ port: UInt16) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
     /// Maps the shim's errno to a case.
     static func from(errno code: Int32, host: String, port: UInt16) -> HTTPServerError {
         switch code {
-        case EINVAL: .invalidAddress(host)
+        // The literal parsed, yet the kernel will not bind it (ListenAddress already refuses the
+        // known cases: link-local and IPv4-mapped addresses).
+        case EINVAL: .invalidAddress(host, reason: "the kernel will not bind this address (EINVAL)")
         case EADDRINUSE: .addressInUse(host: host, port: port)
         case 0: .cannotListen(host: host, port: port, errno: 0, reason: "microhttpd failed to start (see its log)")
         default: .cannotListen(host: host, port: port, errno: code, reason: String(cString: strerror(code)))

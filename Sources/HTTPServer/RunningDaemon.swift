@@ -8,6 +8,7 @@ import CMicroHTTPD
 final class RunningDaemon: @unchecked Sendable {
     let daemon: OpaquePointer
     let context: Unmanaged<ServerContext>
+    let address: ListenAddress
     let port: UInt16
 
     /// Starts microhttpd for `config` and `router`.
@@ -15,22 +16,27 @@ final class RunningDaemon: @unchecked Sendable {
     init(config: HTTPServerConfig, router: Router) throws {
         let problems = config.problems
         guard problems.isEmpty else { throw HTTPServerError.invalidConfig(problems) }
+        let address = try ListenAddress(config.host)
         let context = Unmanaged.passRetained(ServerContext(router: router, config: config))
         var code: Int32 = 0
-        let started = hookd_mhd_start(
-            config.host, config.port, UInt32(config.connectionLimit),
-            UInt32(config.connectionTimeoutSeconds), config.connectionMemoryLimitBytes,
-            UInt32(config.threadCount), config.logErrors ? 1 : 0,
-            MHDCallbacks.access, context.toOpaque(),
-            MHDCallbacks.completed, context.toOpaque(),
-            MHDCallbacks.uriLog, context.toOpaque(),
-            &code)
+        let started = address.withSocketAddress(port: config.port) { socketAddress, length in
+            hookd_mhd_start(
+                socketAddress, length, address.isDualStack ? 1 : 0, config.port,
+                UInt32(config.connectionLimit),
+                UInt32(config.connectionTimeoutSeconds), config.connectionMemoryLimitBytes,
+                UInt32(config.threadCount), config.logErrors ? 1 : 0,
+                MHDCallbacks.access, context.toOpaque(),
+                MHDCallbacks.completed, context.toOpaque(),
+                MHDCallbacks.uriLog, context.toOpaque(),
+                &code)
+        }
         guard let started else {
             context.release()
-            throw HTTPServerError.from(errno: code, host: config.host, port: config.port)
+            throw HTTPServerError.from(errno: code, host: address.literal, port: config.port)
         }
         self.daemon = started
         self.context = context
+        self.address = address
         self.port = hookd_mhd_bound_port(started)
     }
 

@@ -64,7 +64,10 @@ import Testing
     @Test(arguments: [
         (#"{"listen": {"prot": 1}}"#, "$.listen.prot", "unknown key"),
         (#"{"listen": {"port": 70000}}"#, "$.listen.port", "must be in 0...65535"),
-        (#"{"listen": {"host": "localhost"}}"#, "$.listen.host", "IPv4"),
+        (#"{"listen": {"host": "localhost"}}"#, "$.listen.host", #""localhost" is not an IPv4 or IPv6 address literal"#),
+        (#"{"listen": {"host": "hookd.example.com"}}"#, "$.listen.host", "host names are not resolved"),
+        (#"{"listen": {"host": "fe80::1%eth0"}}"#, "$.listen.host", "zone id"),
+        (#"{"listen": {"host": "::ffff:127.0.0.1"}}"#, "$.listen.host", "write it as 127.0.0.1"),
         (#"{"http": {"threads": "two"}}"#, "$.http.threads", "expected an integer"),
         (#"{"stats": {"on_error": "ignore"}}"#, "$.stats.on_error", "fail_run"),
         (#"{"stats": {"retry_seconds": -1}}"#, "$.stats.retry_seconds", "must be in 0...3600"),
@@ -87,6 +90,18 @@ import Testing
     @Test func badEnvironmentValuesNameTheVariable() throws {
         let error = try #require(throws: SpecError.self) { try DaemonConfig.load(path: nil, environment: ["HOOKD_PORT": "http"]) }
         #expect(error.path == "environment HOOKD_PORT")
+        let host = try #require(throws: SpecError.self) { try DaemonConfig.load(path: nil, environment: ["HOOKD_HOST": "localhost"]) }
+        #expect(host.path == "environment HOOKD_HOST")
+        #expect(host.message.contains("host names are not resolved"))
+    }
+
+    @Test(arguments: ["127.0.0.1", "0.0.0.0", "::1", "[::1]", "::", "2001:db8::1"])
+    func ipv4AndIPv6LiteralsAreAcceptedAsWritten(host: String) throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("c.json", #"{"listen": {"host": "\#(host)"}}"#)
+        #expect(try DaemonConfig.load(path: file, environment: [:]).http.host == host)
+        #expect(try DaemonConfig.load(path: nil, environment: ["HOOKD_HOST": host]).http.host == host)
     }
 
     @Test func tokenIsReadTrimmedAndNeverPrinted() throws {
@@ -115,6 +130,10 @@ import Testing
         let (badStatus, _, badErr) = try Self.runHookd(["check-config", "--config", bad])
         #expect(badStatus == 64)
         #expect(badErr.contains("$.listen.port"))
+        let hostname = try directory.write("hostname.json", #"{"listen": {"host": "localhost"}}"#)
+        let (hostStatus, _, hostErr) = try Self.runHookd(["check-config", "--config", hostname])
+        #expect(hostStatus == 64)
+        #expect(hostErr.contains("$.listen.host") && hostErr.contains("host names are not resolved"), "\(hostErr)")
     }
 
     static func runHookd(_ arguments: [String]) throws -> (Int32, String, String) {

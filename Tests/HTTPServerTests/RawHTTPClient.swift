@@ -2,6 +2,8 @@
 import Glibc
 #endif
 
+@testable import HTTPServer
+
 /// A tiny blocking HTTP/1.1 client over a POSIX socket, so tests can also misbehave on purpose
 /// (garbage, half requests, stalls) — things URLSession will not do.
 final class RawHTTPClient {
@@ -18,27 +20,24 @@ final class RawHTTPClient {
     }
 
     private let fd: Int32
+    /// The server's host as a `Host` header names it (`127.0.0.1`, `[::1]`).
+    private let hostHeader: String
     private var buffer: [UInt8] = []
 
-    /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds.
-    init(port: UInt16, timeout: Int = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// Connects to `host`:`port` (an IPv4 or IPv6 literal, 127.0.0.1 by default); reads give up
+    /// after `timeout` seconds.
+    init(host: String = "127.0.0.1", port: UInt16, timeout: Int = 5) throws {
+        let address = try ListenAddress(host)
+        hostHeader = address.urlHost
+        fd = socket(address.family == .ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
+        let result = address.withSocketAddress(port: port) { connect(fd, $0, $1) }
         guard result == 0 else {
             let code = errno
             Glibc.close(fd)
-            throw Failure(description: "connect to port \(port): errno \(code)")
+            throw Failure(description: "connect to \(address.urlHost):\(port): errno \(code)")
         }
     }
 
@@ -46,9 +45,10 @@ final class RawHTTPClient {
 
     /// Builds a request with Host and, for a body, Content-Length.
     static func request(
-        _ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = []
+        _ method: String, _ target: String, host: String = "127.0.0.1", headers: [String: String] = [:],
+        body: [UInt8] = []
     ) -> [UInt8] {
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
@@ -71,7 +71,7 @@ final class RawHTTPClient {
     func exchange(
         _ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = []
     ) throws -> Response {
-        try send(Self.request(method, target, headers: headers, body: body))
+        try send(Self.request(method, target, host: hostHeader, headers: headers, body: body))
         return try readResponse(expectBody: method != "HEAD")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 @testable import HTTPServer
 
@@ -48,6 +49,15 @@ enum ServerFixture {
         defer { server.stop() }
         return try body(server, server.port!)
     }
+
+    /// Whether loopback has IPv6 (`::1` is listed in /proc/net/if_inet6), so tests can listen on it.
+    static let hasIPv6Loopback: Bool = {
+        let interfaces = (try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8)) ?? ""
+        return interfaces.contains("00000000000000000000000000000001")
+    }()
+
+    /// Why the IPv6 tests are skipped when `hasIPv6Loopback` is false.
+    static let noIPv6Loopback: Comment = "no IPv6 on loopback (::1 is not in /proc/net/if_inet6): IPv6 socket tests skipped"
 
     static func decode<T: Decodable>(_ type: T.Type, _ response: RawHTTPClient.Response) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(response.body))

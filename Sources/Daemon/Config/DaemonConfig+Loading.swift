@@ -30,7 +30,7 @@ extension DaemonConfig {
     /// Applies one config document; keys absent keep their current value.
     mutating func apply(_ root: JSONObjectReader) throws {
         if let listen = try root.object("listen") {
-            http.host = try listen.string("host") ?? http.host
+            if let host = try listen.string("host") { http.host = try Self.listenHost(host, path: listen.child("host")) }
             http.port = UInt16(try listen.int("port", range: 0...65535) ?? Int(http.port))
             try listen.finish()
         }
@@ -94,7 +94,7 @@ extension DaemonConfig {
             }
             return n
         }
-        if let host = value("HOOKD_HOST") { http.host = host }
+        if let host = value("HOOKD_HOST") { http.host = try Self.listenHost(host, path: "environment HOOKD_HOST") }
         if let port = try integer("HOOKD_PORT", 0...65535) { http.port = UInt16(port) }
         if let db = value("HOOKD_DB") { databasePath = db }
         if let dir = value("HOOKD_STATE_DIR") { stateDirectory = dir }
@@ -119,13 +119,9 @@ extension DaemonConfig {
         self.token = token
     }
 
-    /// Checks what single keys cannot: the HTTP server's own rules, a usable host.
+    /// Checks what single keys cannot: the HTTP server's own rules.
     func validate() throws {
         if let problem = http.problems.first { throw SpecError(path: "$.http", message: problem) }
-        let parts = http.host.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else {
-            throw SpecError(path: "$.listen.host", message: "must be an IPv4 address such as 127.0.0.1 or 0.0.0.0, got \"\(http.host)\"")
-        }
         if stateDirectory.isEmpty { throw SpecError(path: "$.storage.state_directory", message: "must not be empty") }
         // Start-up specs are checked now, so a typo fails `check-config` rather than the start.
         for (index, path) in runsAtStart.enumerated() {
@@ -133,6 +129,19 @@ extension DaemonConfig {
                 throw SpecError(path: "$.runs_at_start[\(index)]", message: error.description)
             }
         }
+    }
+
+    /// `host` if the HTTP server can bind it (an IPv4 or IPv6 literal, see `ListenAddress`), kept
+    /// as written; checked where it is read so the error names the key or variable it came from.
+    static func listenHost(_ host: String, path: String) throws -> String {
+        do throws(HTTPServerError) {
+            _ = try ListenAddress(host)
+        } catch .invalidAddress(_, let reason) {
+            throw SpecError(path: path, message: "\"\(host)\" is \(reason)")
+        } catch {
+            throw SpecError(path: path, message: error.description)
+        }
+        return host
     }
 
     /// Parses `default_hooks` with the run spec's own strict hook parser, reporting config paths.

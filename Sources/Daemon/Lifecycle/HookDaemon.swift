@@ -24,7 +24,8 @@ public final class HookDaemon: Sendable {
     /// Listens, resumes interrupted runs and queues start-up runs, then tells systemd `READY=1`.
     public func start() throws {
         try server.start()
-        core.logger.info("listening on \(core.config.http.host):\(server.port ?? 0), stats in \(core.config.effectiveDatabasePath)")
+        let stacks = server.address?.isDualStack == true ? " (IPv4 and IPv6)" : ""
+        core.logger.info("listening on \(server.url ?? "?")\(stacks), stats in \(core.config.effectiveDatabasePath)")
         try core.recover()
         notifier.notify("READY=1\nSTATUS=listening on port \(server.port ?? 0)")
         watchdog.set(Watchdog(environment: environment, notifier: notifier, live: core.live, pid: getpid()))

@@ -5,18 +5,22 @@ import Testing
 final class DaemonFixture {
     let directory: TempDirectory
     let configPath: String
+    /// `listen.host`: an IPv4 or IPv6 literal.
+    let host: String
     let port = DaemonProcess.freePort()
     let token: String?
 
-    /// Writes a config; `extra` adds training keys (e.g. `"checkpoint_every_batches": 25`).
-    init(token: String? = nil, maxBodyBytes: Int = 1 << 20, training: String = "", hookWaitMs: Int = 5000) throws {
+    /// Writes a config; `training` adds training keys (e.g. `"checkpoint_every_batches": 25`).
+    init(host: String = "127.0.0.1", token: String? = nil, maxBodyBytes: Int = 1 << 20, training: String = "",
+         hookWaitMs: Int = 5000) throws {
         let directory = try TempDirectory()
         self.directory = directory
+        self.host = host
         self.token = token
         let tokenFile = try token.map { try directory.write("token", $0 + "\n") }
         let trainingJSON = training.isEmpty ? "" : ", " + training
         configPath = try directory.write("hookd.json", """
-            {"listen": {"host": "127.0.0.1", "port": \(port)},
+            {"listen": {"host": "\(host)", "port": \(port)},
              "storage": {"state_directory": "\(directory.path("state"))"},
              "auth": {"token_file": \(tokenFile.map { "\"\($0)\"" } ?? "null")},
              "http": {"max_body_bytes": \(maxBodyBytes), "hook_wait_ms": \(hookWaitMs)},
@@ -30,7 +34,7 @@ final class DaemonFixture {
 
     /// Starts `hookd serve` on this fixture's config.
     func start(environment: [String: String] = [:]) throws -> DaemonProcess {
-        try DaemonProcess(configPath: configPath, port: port, logURL: directory.url.appendingPathComponent("hookd.log"), token: token,
+        try DaemonProcess(configPath: configPath, host: host, port: port, logURL: directory.url.appendingPathComponent("hookd.log"), token: token,
                           environment: environment)
     }
 

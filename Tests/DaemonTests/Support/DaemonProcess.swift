@@ -15,11 +15,13 @@ final class DaemonProcess {
     let logURL: URL
     var client: HTTPTestClient
 
-    /// Starts `hookd serve --config <configPath>` and waits until `/health` answers.
-    init(configPath: String, port: UInt16, logURL: URL, token: String? = nil, environment: [String: String] = [:]) throws {
+    /// Starts `hookd serve --config <configPath>` and waits until `/health` answers on `host`
+    /// (the config's `listen.host`).
+    init(configPath: String, host: String = "127.0.0.1", port: UInt16, logURL: URL, token: String? = nil,
+         environment: [String: String] = [:]) throws {
         self.port = port
         self.logURL = logURL
-        client = HTTPTestClient(port: port, token: token)
+        client = HTTPTestClient(host: host, port: port, token: token)
         process.executableURL = try Self.binary()
         process.arguments = ["serve", "--config", configPath]
         // HOOKD_* from the test's environment would override the fixture's config.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,6 +23,8 @@ struct HTTPTestClient {
         var errorMessage: String { (json["error"] as? [String: Any])?["message"] as? String ?? "" }
     }
 
+    /// The daemon's address: an IPv4 or IPv6 literal (`127.0.0.1`, `::1`).
+    var host = "127.0.0.1"
     let port: UInt16
     var token: String?
     var timeoutSeconds = 20
@@ -36,20 +39,15 @@ struct HTTPTestClient {
 
     func send(_ method: String, _ target: String, body: Data = Data(), headers: [String: String] = [:],
               authorize: Bool = true) throws -> Response {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let address = try ListenAddress(host)
+        let fd = socket(address.family == .ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         defer { close(fd) }
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(description: "connect to port \(port): errno \(errno)") }
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        let connected = address.withSocketAddress(port: port) { connect(fd, $0, $1) }
+        guard connected == 0 else { throw Failure(description: "connect to \(address.urlHost):\(port): errno \(errno)") }
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(address.urlHost):\(port)\r\nConnection: close\r\n"
         var all = headers
         if authorize, let token { all["Authorization"] = "Bearer \(token)" }
         for (name, value) in all { head += "\(name): \(value)\r\n" }
