@@ -19,7 +19,7 @@ import Testing
         let daemon = try fixture.start()
         defer { daemon.stop() }
         // A run that outlasts the fuzzing, so run, layer, stats and hook endpoints see live data.
-        let run = try daemon.submit(Specs.synthetic(name: "conformance", batches: 100_000))
+        let run = try daemon.submit(Specs.synthetic(name: "conformance", epochs: 10_000, batches: 16))
         try daemon.waitForRun(run) { ($0["batch"] as? Int ?? 0) > 0 }
 
         let process = Process()

@@ -10,21 +10,22 @@ final class DaemonFixture {
     let port = DaemonProcess.freePort()
     let token: String?
 
-    /// Writes a config; `training` adds training keys (e.g. `"checkpoint_every_batches": 25`).
+    /// Writes a config; `training` and `stats` add keys to their sections (e.g. `"checkpoint_every_batches": 25`).
     init(host: String = "127.0.0.1", token: String? = nil, maxBodyBytes: Int = 1 << 20, training: String = "",
-         hookWaitMs: Int = 5000) throws {
+         stats: String = "", hookWaitMs: Int = 5000) throws {
         let directory = try TempDirectory()
         self.directory = directory
         self.host = host
         self.token = token
         let tokenFile = try token.map { try directory.write("token", $0 + "\n") }
         let trainingJSON = training.isEmpty ? "" : ", " + training
+        let statsJSON = stats.isEmpty ? "" : ", " + stats
         configPath = try directory.write("hookd.json", """
             {"listen": {"host": "\(host)", "port": \(port)},
              "storage": {"state_directory": "\(directory.path("state"))"},
              "auth": {"token_file": \(tokenFile.map { "\"\($0)\"" } ?? "null")},
              "http": {"max_body_bytes": \(maxBodyBytes), "hook_wait_ms": \(hookWaitMs)},
-             "stats": {"flush_ms": 50},
+             "stats": {"flush_ms": 50\(statsJSON)},
              "training": {"threads": 1\(trainingJSON)}}
             """)
     }
