@@ -137,6 +137,13 @@ final class RowBuffer: @unchecked Sendable {
         return overflow
     }
 
+    /// Accepts rows again after `stopAccepting()` (a failure was cleared).
+    func resumeAccepting() {
+        condition.lock()
+        accepting = true
+        condition.unlock()
+    }
+
     /// Marks the writer as retrying (producers stop waiting for room) or recovered.
     func setStalled(_ value: Bool) {
         condition.lock()

@@ -180,6 +180,24 @@ public final class StatsWriter: @unchecked Sendable {
         }
     }
 
+    /// Leaves the failed state entered when a write failed for good (or the retry window
+    /// closed), so that rows are accepted again: the daemon calls it when a new run starts, as
+    /// the disk may have been freed since. A closed writer stays closed.
+    public func clearFailure() {
+        queue.sync {
+            let cleared = state.withLock { s -> Bool in
+                guard s.lastError != nil, !s.closed else { return false }
+                s.lastError = nil
+                s.failed = false
+                return true
+            }
+            if cleared {
+                buffer.resumeAccepting()
+                logger("stats writer: recording into \(path) again after an earlier write failure")
+            }
+        }
+    }
+
     // MARK: Writer queue
 
     /// Commits every waiting row in one transaction. Runs on `queue` only.

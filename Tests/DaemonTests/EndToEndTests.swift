@@ -16,6 +16,7 @@ import Glibc
         #expect(health.status == 200)
         #expect(health.json["status"] as? String == "ok")
         #expect(health.json["active_run"] is NSNull)
+        #expect(health.json["stats_writer"] as? String == "ok")
 
         let id = try daemon.submit(Specs.synthetic(name: "observe", epochs: 40, batches: 256))
         try daemon.waitForRun(id) { $0["status"] as? String == "running" && ($0["global_batch"] as? Int ?? 0) >= 10 }

@@ -33,6 +33,7 @@ public enum DaemonAPI {
             ("version", .string(version)),
             ("active_run", .int(snapshot.activeRunID)),
             ("queued_runs", .int(core.waitingRuns.count)),
+            ("stats_writer", .string(core.writer.isRetrying ? "retrying" : core.writer.lastError == nil ? "ok" : "failed")),
         ]).data)
     }
 

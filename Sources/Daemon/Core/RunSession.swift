@@ -55,6 +55,9 @@ final class RunSession {
         let record = try core.reader.run(runID)
         var spec = try RunSpec.parse(Data(record.spec.utf8))
         if case .object(let fields) = spec.source, fields["hooks"] == nil { spec.hooks = core.config.defaultHooks }
+        // A write failure ended an earlier run (disk full past the retry window); this run gets
+        // a fresh start instead of failing at its first batch for the daemon's whole lifetime.
+        core.writer.clearFailure()
         try core.writer.markRun(runID, status: .running)
         core.logger.info("run \(runID) (\(spec.name)) loading data and building \(spec.model.arch.rawValue)")
         // The store is the record: keeping every row in memory too would grow for weeks.

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+@testable import StatsStore
+
+/// After a failure that ended a run, the next run records again once the disk has room.
+@Suite struct WriterFailureRecoveryTests {
+    @Test(arguments: [StatsErrorPolicy.failRun, .continueWithoutStats])
+    func clearingAFailureAcceptsRowsAgain(policy: StatsErrorPolicy) throws {
+        let dir = try TempDir()
+        let path = dir.path("stats.db")
+        let writer = try StatsWriter(path: path, flushPolicy: FlushPolicy(maxRows: 500, maxDelayMilliseconds: 60_000),
+                                     onError: policy, retry: .none, logger: LogSink().logger)
+        let run = try writer.createRun(name: "full", spec: "{}")
+        try writer.withConnectionForTesting { db in
+            let pages = try db.scalarInt("PRAGMA page_count") ?? 0
+            try db.execute("PRAGMA max_page_count = \(pages + 1)")
+        }
+        writer.record(statRows(run: run, batches: 0..<5_000))
+        _ = try? writer.flush()
+        #expect(!writer.isRecording)
+        writer.record(statRows(run: run, batches: 5_000..<5_010))
+        #expect(writer.pendingRows == 0, "a failed writer must not queue rows it will never write")
+
+        try writer.withConnectionForTesting { try $0.execute("PRAGMA max_page_count = 1073741823") }
+        writer.clearFailure()
+        #expect(writer.isRecording && !writer.isFailed && writer.lastError == nil)
+        let next = try writer.createRun(name: "next", spec: "{}")
+        writer.record(statRows(run: next, batches: 0..<100))
+        try writer.flush()
+        #expect(try rowCount(path, "activation_stats", where: "run_id = \(next)") == 100)
+        try writer.close()
+        // A closed writer stays closed.
+        writer.clearFailure()
+        #expect(!writer.isRecording)
+    }
+}
