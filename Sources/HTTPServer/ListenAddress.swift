@@ -16,7 +16,10 @@ import Glibc
 public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     /// The address family a literal belongs to.
     public enum Family: Sendable, Equatable {
-        case ipv4, ipv6
+        /// AF_INET: 4-byte addresses.
+        case ipv4
+        /// AF_INET6: 16-byte addresses; `::` also takes IPv4 clients (dual stack).
+        case ipv6
     }
 
     /// The literal without brackets, as written (`::1`, `127.0.0.1`).
@@ -34,6 +37,10 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         let bracketed = host.hasPrefix("[") && host.hasSuffix("]") && host.count >= 2
         let literal = bracketed ? String(host.dropFirst().dropLast()) : host
         let noZoneIDs = "hookd does not support zone ids (use a global address, ::1 or ::)"
+        // inet_pton stops at a NUL, so "127.0.0.1\0junk" would bind 127.0.0.1 unnoticed.
+        if literal.contains("\0") {
+            throw .invalidAddress(host, reason: "contains a NUL character")
+        }
         if literal.contains("%") {
             // inet_pton rejects zone ids anyway; say so instead of "not an address".
             throw .invalidAddress(host, reason: "an IPv6 address with a zone id; \(noZoneIDs)")

@@ -16,9 +16,10 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Creates a policy. The 30 s default stays under half of the unit's `WatchdogSec=120`, so
     /// waiting out a full disk at the end of a run never looks like a hung trainer to systemd.
     public init(windowMilliseconds: Int = 30_000, firstDelayMilliseconds: Int = 100, maxDelayMilliseconds: Int = 5_000) {
-        self.windowMilliseconds = Swift.max(0, windowMilliseconds)
-        self.firstDelayMilliseconds = Swift.max(1, firstDelayMilliseconds)
-        self.maxDelayMilliseconds = Swift.max(self.firstDelayMilliseconds, maxDelayMilliseconds)
+        // Clamped to a day and a minute: the nanosecond and shift arithmetic stays far from overflow.
+        self.windowMilliseconds = Swift.min(Swift.max(0, windowMilliseconds), 86_400_000)
+        self.firstDelayMilliseconds = Swift.min(Swift.max(1, firstDelayMilliseconds), 60_000)
+        self.maxDelayMilliseconds = Swift.min(Swift.max(self.firstDelayMilliseconds, maxDelayMilliseconds), 60_000)
     }
 
     /// No retry: the first failure applies the error policy (the behaviour before retries).

@@ -85,7 +85,9 @@ final class RowBuffer: @unchecked Sendable {
         }
         let wasEmpty = rows.isEmpty
         rows.append(contentsOf: incoming)
-        if rows.count >= Swift.min(flushPolicy.maxRows, capacity), !flushNowScheduled {
+        if stalled {
+            // The writer's retry owns the next attempt; a flush now would only fail again.
+        } else if rows.count >= Swift.min(flushPolicy.maxRows, capacity), !flushNowScheduled {
             flushNowScheduled = true
             outcome.flushNow = true
         } else if wasEmpty, !flushLaterScheduled, !flushNowScheduled {

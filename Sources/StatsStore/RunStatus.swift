@@ -17,5 +17,8 @@ public struct RunStatus: RawRepresentable, Sendable, Hashable, CustomStringConve
     /// Stopped on request.
     public static let cancelled = RunStatus(rawValue: "cancelled")
 
+    /// Finished, failed or cancelled: the run will never train again, so it may be deleted.
+    public var hasEnded: Bool { self == .finished || self == .failed || self == .cancelled }
+
     public var description: String { rawValue }
 }

@@ -96,13 +96,16 @@ public enum Schema {
     ) WITHOUT ROWID;
     """
 
-    // Runs can be deleted from version 2 on, so ids must never be handed out twice: `runs` is
-    // rebuilt with AUTOINCREMENT (SQLite's documented create-copy-drop-rename procedure), and
-    // "run 5" stays the same run in every log, URL and checkpoint directory.
+    // Runs can be deleted from version 2 on, so ids must never be handed out twice: `runs` and
+    // `hooks` are rebuilt with AUTOINCREMENT (SQLite's documented create-copy-drop-rename
+    // procedure), and "run 5" or "hook 57" stays the same one in every log, URL and directory.
+    // legacy_alter_table keeps RENAME from re-checking the whole schema: a view an offline user
+    // made on `runs` points at a missing table for a moment and would fail the migration.
     // Foreign-key enforcement is off in SQLite by default and per connection, so ON DELETE CASCADE
     // would only work for connections that remember to switch it on. A trigger works for every
     // client: `DELETE FROM runs WHERE id = 3` in sqlite3 or pandas removes the run completely.
     static let version2 = """
+    PRAGMA legacy_alter_table = ON;
     CREATE TABLE runs_v2 (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         name TEXT NOT NULL,
@@ -120,6 +123,22 @@ public enum Schema {
         SELECT id, name, spec, status, created_at, started_at, finished_at, error, epoch, batch, checkpoint_path FROM runs;
     DROP TABLE runs;
     ALTER TABLE runs_v2 RENAME TO runs;
+    CREATE TABLE hooks_v2 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('forward', 'backward')),
+        stats TEXT NOT NULL,
+        every INTEGER NOT NULL DEFAULT 1,
+        attached_batch INTEGER NOT NULL,
+        detached_batch INTEGER
+    );
+    INSERT INTO hooks_v2 (id, run_id, path, kind, stats, every, attached_batch, detached_batch)
+        SELECT id, run_id, path, kind, stats, every, attached_batch, detached_batch FROM hooks;
+    DROP TABLE hooks;
+    ALTER TABLE hooks_v2 RENAME TO hooks;
+    CREATE INDEX hooks_by_run ON hooks (run_id, path);
+    PRAGMA legacy_alter_table = OFF;
     CREATE TRIGGER runs_delete_rows AFTER DELETE ON runs BEGIN
         DELETE FROM activation_stats WHERE run_id = OLD.id;
         DELETE FROM histograms WHERE run_id = OLD.id;

@@ -12,15 +12,18 @@ extension StatsWriter {
     /// disk or the retry window has closed (then the error policy applies). For the end of a
     /// run, where returning with rows unwritten would lose them.
     ///
+    /// - Parameter waiting: called before each pause (the daemon tells its watchdog that the
+    ///   trainer waits for the disk by design and is not hung).
     /// - Throws: the write error under `.failRun` once the window has closed.
-    public func flushWaitingOutRetries() throws {
+    public func flushWaitingOutRetries(waiting: () -> Void = {}) throws {
         while true {
             try flush()
             let pause = state.withLock { s in
                 s.retry.map { retryPolicy.delayMilliseconds(afterAttempt: $0.attempts) }
             }
             guard let pause else { return }
-            usleep(UInt32(pause) * 1000)
+            waiting()
+            Thread.sleep(forTimeInterval: Double(pause) / 1000)
         }
     }
 

@@ -50,16 +50,18 @@ struct PruneCommand: ParsableCommand {
             }
             // Pruning must never create a stats file where there was none.
             guard FileManager.default.fileExists(atPath: path) else { throw StatsStoreError.fileNotFound(path: path) }
-            let writer = try StatsWriter(path: path)
-            defer { try? writer.close() }
-            let ids = try keep.map { try writer.endedRuns(beyondNewest: $0) } ?? runs
+            // A dry run only reads: opening a writer would migrate the file.
+            let writer = dryRun ? nil : try StatsWriter(path: path)
+            defer { try? writer?.close() }
             let records = try StatsReader(path: path).runs()
-            let chosen = try ids.map { id in
+            let ids = keep.map { RetentionPlan.runsToDelete(keeping: $0, of: records) } ?? runs
+            var seen = Set<Int64>()
+            let chosen = try ids.filter { seen.insert($0).inserted }.map { id in
                 guard let record = records.first(where: { $0.id == id }) else { throw StatsStoreError.runNotFound(id) }
-                guard StatsWriter.deletableStatuses.contains(record.status) else { throw StatsStoreError.runNotEnded(id, status: record.status) }
+                guard record.status.hasEnded else { throw StatsStoreError.runNotEnded(id, status: record.status) }
                 return record
             }
-            if !dryRun { try RunRetention.delete(ids, writer: writer, runsDirectory: runsDirectory) }
+            if let writer { try RunRetention.delete(chosen.map(\.id), writer: writer, runsDirectory: runsDirectory) }
             let verb = dryRun ? "would delete" : "deleted"
             for record in chosen { print("\(verb) run \(record.id) (\(record.name), \(record.status))") }
             if chosen.isEmpty { print("nothing to delete") }

@@ -33,12 +33,18 @@ import Testing
             "-H", "Authorization: Bearer \(token)",
         ]
         process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+        // hypothesis keeps its example database in the working directory: not the repository.
+        process.currentDirectoryURL = fixture.directory.url
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         try process.run()
+        // A hung fuzzer must fail the test, not the CI job's time limit.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: watchdog)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        watchdog.cancel()
         #expect(process.terminationStatus == 0, "schemathesis found problems:\n\(text)\ndaemon log:\n\(daemon.log.suffix(4000))")
         #expect(text.contains("not_a_server_error") && text.contains("ignored_auth"), "\(text)")
     }

@@ -39,6 +39,7 @@ import Glibc
         ("fe80::1", "link-local"),
         ("febf::1", "link-local"),
         ("::ffff:127.0.0.1", "write it as 127.0.0.1"),
+        ("127.0.0.1\0junk", "NUL"),
     ])
     func otherTextIsRefusedWithTheReason(host: String, reason: String) {
         #expect {

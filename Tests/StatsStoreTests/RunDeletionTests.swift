@@ -68,29 +68,49 @@ import Testing
         try writer.close()
     }
 
-    @Test func retentionListsTheOldestEndedRunsBeyondTheNewest() throws {
-        let dir = try TempDir()
-        let writer = try StatsWriter(path: dir.path("stats.db"))
-        var ids: [Int64] = []
-        for (i, status) in [RunStatus.finished, .failed, RunStatus(rawValue: "interrupted"), .cancelled, .finished, .queued].enumerated() {
-            let run = try writer.createRun(name: "r\(i)", spec: "{}")
-            try writer.markRun(run, status: status)
-            ids.append(run)
+    @Test func retentionKeepsTheRunsThatEndedLastNotTheHighestIDs() {
+        func run(_ id: Int64, _ status: RunStatus, finished: String?) -> RunRecord {
+            RunRecord(id: id, name: "r\(id)", spec: "{}", status: status, createdAt: "2026-01-01T00:00:0\(id).000Z", finishedAt: finished)
         }
-        // Ended: ids[0], ids[1], ids[3], ids[4]. Keeping 2 leaves ids[3] and ids[4].
-        #expect(try writer.endedRuns(beyondNewest: 2) == [ids[0], ids[1]])
-        #expect(try writer.endedRuns(beyondNewest: 4) == [])
-        #expect(try writer.endedRuns(beyondNewest: 0) == [ids[0], ids[1], ids[3], ids[4]])
+        let runs = [
+            run(1, .finished, finished: "2026-01-01T01:00:00.000Z"),
+            run(2, .failed, finished: "2026-01-01T02:00:00.000Z"),
+            run(3, RunStatus(rawValue: "interrupted"), finished: nil),
+            // Queued after run 4 started and cancelled while waiting: it ended before run 4.
+            run(5, .cancelled, finished: "2026-01-01T03:00:00.000Z"),
+            run(4, .finished, finished: "2026-01-01T09:00:00.000Z"),
+            run(6, .queued, finished: nil),
+        ]
+        #expect(RetentionPlan.runsToDelete(keeping: 1, of: runs) == [1, 2, 5])
+        #expect(RetentionPlan.runsToDelete(keeping: 2, of: runs) == [1, 2])
+        #expect(RetentionPlan.runsToDelete(keeping: 4, of: runs) == [])
+        #expect(RetentionPlan.runsToDelete(keeping: 0, of: runs) == [1, 2, 4, 5])
+    }
+
+    @Test func aRunLargerThanOneDeletionChunkGoesCompletelyAndRepeatedIDsAreFine() throws {
+        let dir = try TempDir()
+        let path = dir.path("stats.db")
+        let writer = try StatsWriter(path: path)
+        let big = try writer.createRun(name: "big", spec: "{}")
+        let rows = StatsWriter.deletionChunk * 2 + 17
+        writer.record(statRows(run: big, batches: 0..<Int64(rows)))
+        try writer.markRun(big, status: .finished)
+        try writer.deleteRuns([big, big])
+        #expect(try rowCount(path, "activation_stats") == 0)
+        #expect(try rowCount(path, "runs") == 0)
         try writer.close()
     }
 
-    @Test func aDeletedRunsIdIsNeverHandedOutAgain() throws {
+    @Test func deletedRunAndHookIDsAreNeverHandedOutAgain() throws {
         let dir = try TempDir()
         let writer = try StatsWriter(path: dir.path("stats.db"))
         _ = try populatedRun(writer, name: "a", status: .finished)
         let newest = try populatedRun(writer, name: "b", status: .finished)
+        let newestHook = try writer.insertHook(HookRecord(runID: newest, path: "0.0", kind: .forward, stats: ["mean"], every: 1, attachedBatch: 0))
         try writer.deleteRuns([newest])
-        #expect(try writer.createRun(name: "c", spec: "{}") == newest + 1)
+        let next = try writer.createRun(name: "c", spec: "{}")
+        #expect(next == newest + 1)
+        #expect(try writer.insertHook(HookRecord(runID: next, path: "0.0", kind: .forward, stats: ["mean"], every: 1, attachedBatch: 0)) == newestHook + 1)
         try writer.close()
     }
 
@@ -103,6 +123,8 @@ import Testing
             INSERT INTO runs (id, name, spec, status, started_at, epoch, batch, checkpoint_path)
                 VALUES (3, 'old', '{"x":1}', 'finished', '2026-01-01T00:00:00.000Z', 1, 99, '/ckpt');
             INSERT INTO activation_stats (run_id, path, kind, batch, epoch, mean) VALUES (3, '0.0', 'forward', 0, 0, 1.5);
+            INSERT INTO hooks (id, run_id, path, kind, stats, attached_batch) VALUES (8, 3, '0.0', 'forward', '["mean"]', 0);
+            CREATE VIEW finished_runs AS SELECT id, name FROM runs WHERE status = 'finished';
             """)
         try db.close()
 
@@ -112,6 +134,9 @@ import Testing
         #expect(run.name == "old" && run.spec == #"{"x":1}"# && run.status == .finished)
         #expect(run.startedAt == "2026-01-01T00:00:00.000Z" && run.batch == 99 && run.checkpointPath == "/ckpt")
         #expect(try writer.createRun(name: "new", spec: "{}") == 4)
+        #expect(try reader.hooks(run: 3).map(\.id) == [8])
+        // An offline user's view on runs survives the table's rebuild.
+        #expect(try Connection(path: path, flags: [.readOnly]).scalarText("SELECT name FROM finished_runs") == "old")
         try writer.deleteRuns([3])
         #expect(try rowCount(path, "activation_stats") == 0)
         try writer.close()

@@ -2,12 +2,12 @@ import Foundation
 import HTTPServer
 import Synchronization
 
-/// Rendered read responses, valid until the stats writer commits again.
+/// Rendered read responses, valid until the stats writer changes the file again.
 ///
 /// `/stats/{layer}` costs milliseconds of SQLite and JSON work, and a poller (or wrk) asks
 /// for the same URL many times between two commits (every `stats.flush_ms`). The content of a
-/// read can only change when the writer commits, so an entry is served while the writer's
-/// committed-row counter still equals the one it was rendered at: never staler than the file.
+/// read can only change when the writer commits rows or deletes runs, so an entry is served
+/// while the writer's `contentVersion` still equals the one it was rendered at.
 final class ResponseCache: Sendable {
     private struct Entry {
         var version: Int

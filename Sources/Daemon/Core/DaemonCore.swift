@@ -139,12 +139,13 @@ public final class DaemonCore: Sendable {
         }
     }
 
-    /// Deletes ended runs beyond the newest `stats.keep_runs` (0 keeps every run), rows and
-    /// directories alike. Runs after each run ends and at start; a failure is logged, not fatal.
+    /// Deletes ended runs beyond the `stats.keep_runs` that ended last (0 keeps every run), rows
+    /// and directories alike. Runs on the training queue after each run and at start
+    /// (queued there, so a large deletion never delays `READY=1`); a failure is logged, not fatal.
     func applyRetention() {
         guard config.keepRuns > 0 else { return }
         do {
-            let ids = try writer.endedRuns(beyondNewest: config.keepRuns)
+            let ids = RetentionPlan.runsToDelete(keeping: config.keepRuns, of: try reader.runs())
             guard !ids.isEmpty else { return }
             try RunRetention.delete(ids, writer: writer, runsDirectory: Self.runsDirectory(config))
             let list = ids.map(String.init).joined(separator: ", ")
@@ -159,7 +160,7 @@ public final class DaemonCore: Sendable {
     /// At start: resumes runs a shutdown or crash left `interrupted` or `running` (from their
     /// checkpoint), re-queues `queued` ones, and on an empty database queues `runs_at_start`.
     public func recover() throws {
-        applyRetention()
+        trainingQueue.async { [self] in applyRetention() }
         let runs = try reader.runs()
         for run in runs {
             switch run.status {

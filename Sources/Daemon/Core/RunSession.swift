@@ -33,7 +33,7 @@ final class RunSession {
             status = try train()
         } catch {
             core.logger.error("run \(runID) failed: \(error)")
-            try? core.writer.flush()
+            try? core.writer.flushWaitingOutRetries { core.live.noteProgress() }
             try? core.writer.setFinished(runID, status: .failed, error: "\(error)")
             status = .failed
         }
@@ -95,7 +95,7 @@ final class RunSession {
             try job.train(from: start)
             trained = true
         }
-        try core.writer.flushWaitingOutRetries()
+        try core.writer.flushWaitingOutRetries { core.live.noteProgress() }
         if job.learner.position.epoch >= spec.train.epochs && trained {
             try session.closeHooks(atBatch: job.learner.position.iteration)
             try core.writer.setFinished(runID)
