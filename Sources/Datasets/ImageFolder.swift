@@ -1,11 +1,13 @@
 import Foundation
 
 /// Image folders in fastai's `ImageDataBunch.from_folder` layout:
-/// `root/train/<class>/*.png` and `root/valid/<class>/*.png`.
+/// `root/train/<class>/*` and `root/valid/<class>/*`.
 ///
 /// Classes are the sorted names of `train`'s subfolders; `valid` may hold a subset of them.
-/// Only `*.png` files are read (other files and hidden entries are skipped), in sorted
-/// order, so the same folder always gives the same arrays.
+/// Files named `*.png`, `*.jpg` or `*.jpeg` (any case) are read, in sorted order, so the same
+/// folder always gives the same arrays; their contents, not their names, say whether they are
+/// PNG or JPEG. Other files (`Thumbs.db`, `notes.txt`) and hidden entries (`.DS_Store`) are
+/// skipped, as torchvision's `ImageFolder` skips them.
 public enum ImageFolder {
     /// Loads both splits as `LabeledImages` of one shape.
     /// - Parameters:
@@ -13,7 +15,8 @@ public enum ImageFolder {
     ///   - channels: 1 (gray) or 3 (RGB); nil takes the first training image's (colour → 3).
     ///   - size: required `(height, width)`; nil takes the first training image's.
     /// - Throws: `DatasetError`: `.directoryNotFound`, `.noImages`, `.emptyClass`,
-    ///   `.unknownClass`, `.corruptImage`, `.sizeMismatch`, `.invalidArgument`, naming the path.
+    ///   `.unknownClass`, `.corruptImage`, `.unsupportedImage`, `.sizeMismatch`,
+    ///   `.invalidArgument`, naming the path.
     public static func load(root: String, channels: Int? = nil, size: (height: Int, width: Int)? = nil) throws
         -> DatasetSplits
     {
@@ -37,7 +40,7 @@ public enum ImageFolder {
         let validFiles = try listImages(split: validDir, folders: validFolders, classes: classes)
 
         // The first training image fixes whatever the caller left open.
-        let first = try PNGReader(path: trainFiles[0].path)
+        let first = try ImageFormat.open(path: trainFiles[0].path)
         let shape = (
             channels: channels ?? first.sourceChannels,
             height: size?.height ?? first.height,
@@ -70,7 +73,7 @@ public enum ImageFolder {
                     if firstError.isSet(before: index) { return }
                     let path = files[index].path
                     do {
-                        let reader = try PNGReader(path: path)
+                        let reader = try ImageFormat.open(path: path)
                         guard reader.height == shape.height, reader.width == shape.width else {
                             throw DatasetError.sizeMismatch(
                                 path: path, expected: expected, found: "\(reader.height)×\(reader.width)")
@@ -105,7 +108,8 @@ public enum ImageFolder {
                 throw DatasetError.unknownClass(path: dir, className: folder, known: classes)
             }
             let names = try contents(of: dir).filter { name in
-                name.lowercased().hasSuffix(".png") && !isDirectory(join(dir, name))
+                ImageFormat.fileExtensions.contains((name as NSString).pathExtension.lowercased())
+                    && !isDirectory(join(dir, name))
             }
             guard !names.isEmpty else { throw DatasetError.emptyClass(path: dir) }
             entries += names.map { Entry(path: join(dir, $0), label: Int64(label)) }

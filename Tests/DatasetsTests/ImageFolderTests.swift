@@ -3,7 +3,7 @@ import Testing
 
 @testable import Datasets
 
-@Suite("PNG image folders")
+@Suite("Image folders")
 struct ImageFolderTests {
     /// H×W×C bytes for image number `seed`.
     static func pixels(width: Int = 4, height: Int = 3, channels: Int, seed: Int) -> [UInt8] {
@@ -39,7 +39,7 @@ struct ImageFolderTests {
         let path = try dir.file("image.png")
         let hwc = Self.pixels(channels: channels, seed: 9)
         try FixtureWriter.writePNG(path, width: 4, height: 3, channels: channels, hwc: hwc)
-        let image = try PNGImage.read(path: path)
+        let image = try DecodedImage.read(path: path)
         #expect(image.channels == channels && image.height == 3 && image.width == 4)
         #expect(image.pixels == Self.planar(hwc, channels: channels))
     }
@@ -50,7 +50,7 @@ struct ImageFolderTests {
         let path = try dir.file("gray.png")
         let gray = Self.pixels(channels: 1, seed: 2)
         try FixtureWriter.writePNG(path, width: 4, height: 3, channels: 1, hwc: gray)
-        let image = try PNGImage.read(path: path, channels: 3)
+        let image = try DecodedImage.read(path: path, channels: 3)
         #expect(image.channels == 3)
         #expect(image.pixels == gray + gray + gray)
     }
@@ -190,7 +190,7 @@ struct ImageFolderTests {
         #expect(throws: DatasetError.self) { try ImageFolder.load(root: "/nonexistent", channels: 2) }
         #expect(throws: DatasetError.self) { try ImageFolder.load(root: "/nonexistent", size: (height: 0, width: 4)) }
         #expect(throws: DatasetError.invalidArgument("channels must be 1 (gray) or 3 (RGB), got 4")) {
-            try PNGImage.read(path: "/nonexistent.png", channels: 4)
+            try DecodedImage.read(path: "/nonexistent.png", channels: 4)
         }
     }
 }
