@@ -30,10 +30,12 @@ let package = Package(
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // libjpeg-turbo; shim.h keeps libjpeg's setjmp/longjmp error handling inside C.
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
 
         // One job per Swift target.
         .target(name: "Torch", dependencies: ["CTorch"]),
-        .target(name: "Datasets", dependencies: ["CZlib", "CPNG"]),
+        .target(name: "Datasets", dependencies: ["CZlib", "CPNG", "CJPEG"]),
         .target(name: "HookKit", dependencies: ["Torch", "Datasets"]),
         .target(name: "StatsStore", dependencies: ["CSQLite"]),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(name: "StoreBench", dependencies: ["StatsStore"], path: "bench/StoreBench"),
 
         .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HookKitTests", dependencies: ["HookKit"]),
         .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),

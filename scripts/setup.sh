@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what hookd needs on a fresh Debian 12 machine: libtorch, microhttpd, SQLite, libpng,
-# zlib, the Fashion-MNIST data set, and the tools the tests drive (sqlite3, systemd-analyze, and
-# schemathesis in .tools/schemathesis, pinned by scripts/schemathesis-requirements.txt).
-# With --peers, also what the benchmarks and fixture script need (python3-torch, g++, wrk).
+# libjpeg-turbo, zlib, the Fashion-MNIST data set, and the tools the tests drive (sqlite3,
+# systemd-analyze, and schemathesis in .tools/schemathesis, pinned by
+# scripts/schemathesis-requirements.txt).
+# With --peers, also what the benchmarks and fixture scripts need (python3-torch, python3-pil,
+# g++, wrk).
 set -euo pipefail
 
 packages=(
@@ -12,13 +14,14 @@ packages=(
     libsqlite3-dev
     sqlite3
     libpng-dev
+    libjpeg-dev
     zlib1g-dev
     dataset-fashion-mnist
     systemd
     python3-venv
 )
 if [[ "${1:-}" == "--peers" ]]; then
-    packages+=(python3-torch python3-torchvision g++ wrk hyperfine)
+    packages+=(python3-torch python3-torchvision python3-pil g++ wrk hyperfine)
 fi
 
 sudo=""

@@ -21,8 +21,10 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
     case labelOutOfRange(path: String, index: Int, label: Int, classes: Int)
     /// An image has another shape than the first one (or than the one requested).
     case sizeMismatch(path: String, expected: String, found: String)
-    /// A file is not a PNG or cannot be decoded.
+    /// A file is neither a PNG nor a JPEG by its contents, or cannot be decoded.
     case corruptImage(path: String, reason: String)
+    /// A well-formed image that hookd does not decode (a CMYK JPEG, a GIF, a huge image).
+    case unsupportedImage(path: String, reason: String)
     /// A class folder holds no images.
     case emptyClass(path: String)
     /// A split holds no class folders or no images at all.
@@ -53,11 +55,13 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
         case .sizeMismatch(let path, let expected, let found):
             return "\(path): image is \(found), expected \(expected)"
         case .corruptImage(let path, let reason):
-            return "\(path): not a readable PNG image: \(reason)"
+            return "\(path): not a readable image: \(reason)"
+        case .unsupportedImage(let path, let reason):
+            return "\(path): unsupported image: \(reason)"
         case .emptyClass(let path):
-            return "class folder has no .png images: \(path)"
+            return "class folder has no images (.png, .jpg, .jpeg): \(path)"
         case .noImages(let path):
-            return "no class folders with .png images in \(path)"
+            return "no class folders with images (.png, .jpg, .jpeg) in \(path)"
         case .unknownClass(let path, let className, let known):
             return "\(path): class '\(className)' is not among the training classes \(known)"
         case .invalidArgument(let message):

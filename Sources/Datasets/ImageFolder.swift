@@ -1,19 +1,26 @@
 import Foundation
 
 /// Image folders in fastai's `ImageDataBunch.from_folder` layout:
-/// `root/train/<class>/*.png` and `root/valid/<class>/*.png`.
+/// `root/train/<class>/*` and `root/valid/<class>/*`.
 ///
 /// Classes are the sorted names of `train`'s subfolders; `valid` may hold a subset of them.
-/// Only `*.png` files are read (other files and hidden entries are skipped), in sorted
-/// order, so the same folder always gives the same arrays.
+/// Files named `*.png`, `*.jpg` or `*.jpeg` (any case) are read, in sorted order, so the same
+/// folder always gives the same arrays; their contents, not their names, say whether they are
+/// PNG or JPEG. Other files (`Thumbs.db`, `notes.txt`) and hidden entries (`.DS_Store`) are
+/// skipped, as torchvision's `ImageFolder` skips them.
 public enum ImageFolder {
     /// Loads both splits as `LabeledImages` of one shape.
     /// - Parameters:
     ///   - root: the folder holding `train` and `valid`.
     ///   - channels: 1 (gray) or 3 (RGB); nil takes the first training image's (colour → 3).
-    ///   - size: required `(height, width)`; nil takes the first training image's.
+    ///   - size: `(height, width)` every image is resized to, ignoring its aspect ratio
+    ///     (fastai's `Resize(method='squish')`) by bilinear interpolation as
+    ///     `F.interpolate(mode="bilinear", align_corners=False, antialias=False)` computes it,
+    ///     rounded back to bytes. Nil keeps images as they are, which must then all have the
+    ///     first training image's size.
     /// - Throws: `DatasetError`: `.directoryNotFound`, `.noImages`, `.emptyClass`,
-    ///   `.unknownClass`, `.corruptImage`, `.sizeMismatch`, `.invalidArgument`, naming the path.
+    ///   `.unknownClass`, `.corruptImage`, `.unsupportedImage`, `.sizeMismatch`,
+    ///   `.invalidArgument`, naming the path.
     public static func load(root: String, channels: Int? = nil, size: (height: Int, width: Int)? = nil) throws
         -> DatasetSplits
     {
@@ -36,15 +43,31 @@ public enum ImageFolder {
         guard !validFolders.isEmpty else { throw DatasetError.noImages(path: validDir) }
         let validFiles = try listImages(split: validDir, folders: validFolders, classes: classes)
 
-        // The first training image fixes whatever the caller left open.
-        let first = try PNGReader(path: trainFiles[0].path)
-        let shape = (
-            channels: channels ?? first.sourceChannels,
-            height: size?.height ?? first.height,
-            width: size?.width ?? first.width)
+        let shape = try Shape(first: trainFiles[0].path, channels: channels, size: size)
         let train = try decode(trainFiles, shape: shape, classes: classes)
         let valid = try decode(validFiles, shape: shape, classes: classes)
         return try DatasetSplits(train: train, valid: valid)
+    }
+
+    /// The shape every image ends up with, and whether images of another size are resized to it
+    /// or refused.
+    private struct Shape: Sendable {
+        let channels: Int
+        let height: Int
+        let width: Int
+        let resize: Bool
+        /// The image that fixed the size when none was asked for (for the error message).
+        let setBy: String
+
+        /// The first training image fixes whatever the caller left open (its header is enough).
+        init(first path: String, channels: Int?, size: (height: Int, width: Int)?) throws {
+            let first = try ImageFormat.open(path: path)
+            self.channels = channels ?? first.sourceChannels
+            height = size?.height ?? first.height
+            width = size?.width ?? first.width
+            resize = size != nil
+            setBy = path
+        }
     }
 
     private struct Entry: Sendable {
@@ -54,11 +77,8 @@ public enum ImageFolder {
 
     /// Decodes every file into one N×C×H×W array, on all cores: each file writes only its
     /// own slot of the array, and the first error (by file order) is reported.
-    private static func decode(_ files: [Entry], shape: (channels: Int, height: Int, width: Int), classes: [String])
-        throws -> LabeledImages
-    {
+    private static func decode(_ files: [Entry], shape: Shape, classes: [String]) throws -> LabeledImages {
         let imageSize = shape.channels * shape.height * shape.width
-        let expected = "\(shape.height)×\(shape.width)"
         let firstError = FirstError()
         var pixels = [UInt8](repeating: 0, count: files.count * imageSize)
         pixels.withUnsafeMutableBufferPointer { all in
@@ -66,17 +86,12 @@ public enum ImageFolder {
             let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var scratch = [UInt8]()
+                var original = [UInt8]()
                 for index in stride(from: worker, to: files.count, by: workers) {
                     if firstError.isSet(before: index) { return }
-                    let path = files[index].path
+                    let slot = UnsafeMutableBufferPointer(start: base.base + index * imageSize, count: imageSize)
                     do {
-                        let reader = try PNGReader(path: path)
-                        guard reader.height == shape.height, reader.width == shape.width else {
-                            throw DatasetError.sizeMismatch(
-                                path: path, expected: expected, found: "\(reader.height)×\(reader.width)")
-                        }
-                        let slot = UnsafeMutableBufferPointer(start: base.base + index * imageSize, count: imageSize)
-                        try reader.finish(channels: shape.channels, into: slot, scratch: &scratch)
+                        try decode(files[index].path, shape: shape, into: slot, scratch: &scratch, original: &original)
                     } catch {
                         firstError.record(error, at: index)
                     }
@@ -86,6 +101,31 @@ public enum ImageFolder {
         if let error = firstError.error { throw error }
         return LabeledImages(
             unchecked: shape.channels, shape.height, shape.width, pixels, files.map(\.label), classes)
+    }
+
+    /// Decodes one file into `slot`, resizing it when `shape` says so; `scratch` and `original`
+    /// are the worker's buffers for interleaved rows and for the image at its own size.
+    private static func decode(_ path: String, shape: Shape, into slot: UnsafeMutableBufferPointer<UInt8>,
+                               scratch: inout [UInt8], original: inout [UInt8]) throws {
+        let reader = try ImageFormat.open(path: path)
+        if reader.height == shape.height && reader.width == shape.width {
+            try reader.finish(channels: shape.channels, into: slot, scratch: &scratch)
+            return
+        }
+        guard shape.resize else {
+            throw DatasetError.sizeMismatch(
+                path: path, expected: "\(shape.height)×\(shape.width) like \(shape.setBy) (set data.size to resize every image)",
+                found: "\(reader.height)×\(reader.width)")
+        }
+        let count = shape.channels * reader.height * reader.width
+        if original.count < count { original = [UInt8](repeating: 0, count: count) }
+        try original.withUnsafeMutableBufferPointer { buffer in
+            let image = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+            try reader.finish(channels: shape.channels, into: image, scratch: &scratch)
+            BilinearResize.resize(
+                UnsafeBufferPointer(image), channels: shape.channels, from: (reader.height, reader.width),
+                to: (shape.height, shape.width), into: slot)
+        }
     }
 
     /// The pixel array shared by the decode workers.
@@ -105,7 +145,8 @@ public enum ImageFolder {
                 throw DatasetError.unknownClass(path: dir, className: folder, known: classes)
             }
             let names = try contents(of: dir).filter { name in
-                name.lowercased().hasSuffix(".png") && !isDirectory(join(dir, name))
+                ImageFormat.fileExtensions.contains((name as NSString).pathExtension.lowercased())
+                    && !isDirectory(join(dir, name))
             }
             guard !names.isEmpty else { throw DatasetError.emptyClass(path: dir) }
             entries += names.map { Entry(path: join(dir, $0), label: Int64(label)) }

@@ -1,6 +1,6 @@
 import CPNG
 
-/// An open libpng simplified-API read: the header is parsed in `init`, pixels in `finish`.
+/// An open libpng simplified-API read: the header is parsed in `init`, pixels in `decodeInterleaved`.
 ///
 /// Contract (png.h): after a successful `png_image_begin_read_*` the `png_image` owns
 /// memory that `png_image_finish_read` releases; on any failure libpng frees it itself;
@@ -9,7 +9,7 @@ import CPNG
 /// libpng keeps the address of the `png_image` (its error handler finds the jump buffer
 /// through it), so the struct lives at a fixed heap address, never in a movable Swift value:
 /// a moved struct turned a decode error into `abort()` inside libpng.
-final class PNGReader {
+final class PNGReader: ImageReader {
     let path: String
     private let image: UnsafeMutablePointer<png_image>
     private var finished = false
@@ -35,32 +35,15 @@ final class PNGReader {
     /// Channels of the stored file once alpha is dropped: 3 for colour, 1 for gray.
     var sourceChannels: Int { image.pointee.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0 ? 3 : 1 }
 
-    /// Decodes into `output` (C×H×W, exactly `channels * height * width` bytes), using
-    /// `scratch` for libpng's interleaved H×W×C rows so repeated calls reuse one buffer.
-    func finish(channels: Int, into output: UnsafeMutableBufferPointer<UInt8>, scratch: inout [UInt8]) throws {
+    /// Alpha is composited onto black; 16-bit files are reduced to 8 bits by libpng.
+    func decodeInterleaved(channels: Int, into hwc: UnsafeMutablePointer<UInt8>) throws {
         precondition(channels == 1 || channels == 3, "PNG output is gray (1) or RGB (3)")
-        precondition(output.count == channels * height * width)
         // PNG_FORMAT_RGB is PNG_FORMAT_FLAG_COLOR; PNG_FORMAT_GRAY is 0 (no flags).
         image.pointee.format = channels == 3 ? UInt32(PNG_FORMAT_FLAG_COLOR) : 0
         var black = png_color(red: 0, green: 0, blue: 0)
         finished = true
-        if channels == 1 {
-            // Gray is interleaved and planar at once: decode straight into the output.
-            guard png_image_finish_read(image, &black, output.baseAddress, 0, nil) != 0 else {
-                throw DatasetError.corruptImage(path: path, reason: Self.message(of: image))
-            }
-            return
-        }
-        let plane = height * width
-        if scratch.count < 3 * plane { scratch = [UInt8](repeating: 0, count: 3 * plane) }
-        let ok = scratch.withUnsafeMutableBufferPointer { png_image_finish_read(image, &black, $0.baseAddress, 0, nil) }
-        guard ok != 0 else { throw DatasetError.corruptImage(path: path, reason: Self.message(of: image)) }
-        scratch.withUnsafeBufferPointer { rgb in
-            for i in 0..<plane {
-                output[i] = rgb[3 * i]
-                output[plane + i] = rgb[3 * i + 1]
-                output[2 * plane + i] = rgb[3 * i + 2]
-            }
+        guard png_image_finish_read(image, &black, hwc, 0, nil) != 0 else {
+            throw DatasetError.corruptImage(path: path, reason: Self.message(of: image))
         }
     }
 

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Datasets
 
-@Suite("PNG image folders")
+@Suite("Image folders")
 struct ImageFolderTests {
     /// H×W×C bytes for image number `seed`.
     static func pixels(width: Int = 4, height: Int = 3, channels: Int, seed: Int) -> [UInt8] {
@@ -39,7 +39,7 @@ struct ImageFolderTests {
         let path = try dir.file("image.png")
         let hwc = Self.pixels(channels: channels, seed: 9)
         try FixtureWriter.writePNG(path, width: 4, height: 3, channels: channels, hwc: hwc)
-        let image = try PNGImage.read(path: path)
+        let image = try DecodedImage.read(path: path)
         #expect(image.channels == channels && image.height == 3 && image.width == 4)
         #expect(image.pixels == Self.planar(hwc, channels: channels))
     }
@@ -50,7 +50,7 @@ struct ImageFolderTests {
         let path = try dir.file("gray.png")
         let gray = Self.pixels(channels: 1, seed: 2)
         try FixtureWriter.writePNG(path, width: 4, height: 3, channels: 1, hwc: gray)
-        let image = try PNGImage.read(path: path, channels: 3)
+        let image = try DecodedImage.read(path: path, channels: 3)
         #expect(image.channels == 3)
         #expect(image.pixels == gray + gray + gray)
     }
@@ -92,18 +92,89 @@ struct ImageFolderTests {
         let odd = try dir.file("valid/dog/z.png")
         try FixtureWriter.writePNG(odd, width: 5, height: 3, channels: 1, hwc: Self.pixels(width: 5, channels: 1, seed: 0))
         let error = #expect(throws: DatasetError.self) { try ImageFolder.load(root: dir.path) }
-        #expect(error == .sizeMismatch(path: odd, expected: "3×4", found: "3×5"))
+        let first = dir.path + "/train/cat/a.png"
+        #expect(error == .sizeMismatch(
+            path: odd, expected: "3×4 like \(first) (set data.size to resize every image)", found: "3×5"))
         #expect(String(describing: error!).contains(odd))
     }
 
-    @Test("a requested size that the images do not have is an error")
+    @Test("a requested size resizes every image; its own size leaves the pixels alone")
     func requestedSize() throws {
         let dir = try TempDirectory()
-        try Self.writeFolder(dir, channels: 1)
-        #expect(throws: DatasetError.sizeMismatch(path: dir.path + "/train/cat/a.png", expected: "28×28", found: "3×4")) {
-            try ImageFolder.load(root: dir.path, size: (height: 28, width: 28))
+        let written = try Self.writeFolder(dir, channels: 1)
+        let resized = try ImageFolder.load(root: dir.path, size: (height: 28, width: 20))
+        #expect(resized.train.shape == [1, 28, 20] && resized.valid.shape == [1, 28, 20])
+        let same = try ImageFolder.load(root: dir.path, size: (height: 3, width: 4))
+        #expect(same.train.pixels == ["train/cat/a.png", "train/cat/b.png", "train/dog/x.png"].flatMap { written[$0]! })
+    }
+
+    /// train/cat: a.jpg (RGB 9×13), b.png (RGB 3×4); train/dog: c.JPEG (progressive 7×10);
+    /// valid/cat: d.jpg (gray 9×13); valid/dog: e.png (gray 3×4); plus stray files to skip.
+    static func writeMixedFolder(_ dir: TempDirectory) throws {
+        let copies = ["train/cat/a.jpg": "rgb_9x13.jpg", "train/dog/c.JPEG": "rgb_progressive_7x10.jpg",
+                      "valid/cat/d.jpg": "gray_9x13.jpg"]
+        for (name, fixture) in copies {
+            try FileManager.default.copyItem(atPath: try ImageFixture.path(fixture), toPath: try dir.file(name))
         }
-        #expect(try ImageFolder.load(root: dir.path, size: (height: 3, width: 4)).train.count == 3)
+        try FixtureWriter.writePNG(try dir.file("train/cat/b.png"), width: 4, height: 3, channels: 3,
+                                   hwc: Self.pixels(channels: 3, seed: 1))
+        try FixtureWriter.writePNG(try dir.file("valid/dog/e.png"), width: 4, height: 3, channels: 1,
+                                   hwc: Self.pixels(channels: 1, seed: 2))
+        for stray in ["train/cat/.DS_Store", "train/dog/Thumbs.db", "valid/cat/labels.csv", "valid/dog/._e.png"] {
+            try FixtureWriter.write(try dir.file(stray), Array("not an image".utf8), gzip: false)
+        }
+    }
+
+    @Test("PNG and JPEG files of different sizes load together with a size")
+    func mixedFolderWithSize() throws {
+        let dir = try TempDirectory()
+        try Self.writeMixedFolder(dir)
+        let splits = try ImageFolder.load(root: dir.path, size: (height: 5, width: 6))
+        // The first training image (a.jpg) is colour, so every image is RGB.
+        #expect(splits.train.shape == [3, 5, 6] && splits.valid.shape == [3, 5, 6])
+        #expect(splits.train.labels == [0, 0, 1] && splits.valid.labels == [0, 1])
+        let imageSize = 3 * 5 * 6
+        let rgb = try ImageFixture.load("rgb_9x13").resized[0]
+        try #require(rgb.height == 5 && rgb.width == 6)
+        BilinearResizeTests.expectBytes(Array(splits.train.pixels.prefix(imageSize)), equal: rgb, "train/cat/a.jpg")
+        // A gray file read as RGB is its gray resized, three times.
+        let gray = try ImageFixture.load("gray_9x13").resized[0]
+        let tripled = ImageFixture.Resize(height: 5, width: 6, values: gray.values + gray.values + gray.values,
+                                          bytes: gray.bytes + gray.bytes + gray.bytes)
+        BilinearResizeTests.expectBytes(Array(splits.valid.pixels.prefix(imageSize)), equal: tripled, "valid/cat/d.jpg")
+    }
+
+    @Test("without a size, a JPEG of another size names the file")
+    func mixedFolderWithoutSize() throws {
+        let dir = try TempDirectory()
+        try Self.writeMixedFolder(dir)
+        let error = #expect(throws: DatasetError.self) { try ImageFolder.load(root: dir.path) }
+        guard case .sizeMismatch(let path, _, let found) = error else {
+            Issue.record("expected .sizeMismatch, got \(String(describing: error))")
+            return
+        }
+        #expect(path == dir.path + "/train/cat/b.png")
+        #expect(found == "3×4")
+        #expect(String(describing: error!).contains("data.size"))
+    }
+
+    @Test("a cut-off or CMYK JPEG in a folder is named", arguments: ["truncated", "cmyk"])
+    func badJPEGInFolder(kind: String) throws {
+        let dir = try TempDirectory()
+        try Self.writeMixedFolder(dir)
+        let bad = try dir.file("valid/dog/f.jpg")
+        if kind == "cmyk" {
+            try FileManager.default.copyItem(atPath: try ImageFixture.path("cmyk.jpg"), toPath: bad)
+        } else {
+            let bytes = try FixtureWriter.bytes(of: try ImageFixture.path("rgb_9x13.jpg"))
+            try FixtureWriter.write(bad, Array(bytes.dropLast(10)), gzip: false)
+        }
+        let error = #expect(throws: DatasetError.self) { try ImageFolder.load(root: dir.path, size: (height: 5, width: 6)) }
+        switch error {
+        case .corruptImage(let path, _) where kind == "truncated": #expect(path == bad)
+        case .unsupportedImage(let path, _) where kind == "cmyk": #expect(path == bad)
+        default: Issue.record("\(kind): unexpected \(String(describing: error))")
+        }
     }
 
     @Test("a corrupt PNG is named", arguments: ["train/dog/y.png", "train/cat/0.png"])
@@ -190,7 +261,7 @@ struct ImageFolderTests {
         #expect(throws: DatasetError.self) { try ImageFolder.load(root: "/nonexistent", channels: 2) }
         #expect(throws: DatasetError.self) { try ImageFolder.load(root: "/nonexistent", size: (height: 0, width: 4)) }
         #expect(throws: DatasetError.invalidArgument("channels must be 1 (gray) or 3 (RGB), got 4")) {
-            try PNGImage.read(path: "/nonexistent.png", channels: 4)
+            try DecodedImage.read(path: "/nonexistent.png", channels: 4)
         }
     }
 }

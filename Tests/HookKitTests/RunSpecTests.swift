@@ -20,6 +20,16 @@ struct RunSpecTests {
         #expect(spec.hooks == [HookSpec(modules: .params, kind: .forward, stats: [.mean, .std, .nearZero], every: 1)])
     }
 
+    @Test func imageFolderTakesSizeAndChannels() throws {
+        let spec = try RunSpec.parse(Data(#"""
+            {"model": {"arch": "resnet18"},
+             "data": {"format": "image_folder", "path": "/data/pets", "size": [224, 160], "channels": 3}}
+            """#.utf8))
+        #expect(spec.data.size == [224, 160] && spec.data.channels == 3)
+        let plain = try RunSpec.parse(Data(#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d"}}"#.utf8))
+        #expect(plain.data.size == nil && plain.data.channels == nil)
+    }
+
     static let valid = """
         {"model": {"arch": "simple_cnn", "channels": [1, 8, 4]},
          "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4},
@@ -69,6 +79,16 @@ struct RunSpecTests {
         (#"{"model": {"arch": "mlp"}, "data": {"format": "synthetic"}}"#, "$.model.layers"),
         (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {}}"#, "$.data.format"),
         (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "idx"}}"#, "$.data.path"),
+        // image_folder's size and channels
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "size": [224]}}"#, "$.data.size"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "size": 224}}"#, "$.data.size"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "size": [224, "224"]}}"#, "$.data.size[1]"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "size": [0, 224]}}"#, "$.data.size[0]"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "channels": 2}}"#, "$.data.channels"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "channels": "rgb"}}"#, "$.data.channels"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "sizes": [8, 8]}}"#, "$.data.sizes"),
+        (#"{"model": {"arch": "mlp", "layers": [784, 10]}, "data": {"format": "idx", "path": "/d", "size": [8, 8]}}"#, "$.data.size"),
+        (#"{"model": {"arch": "mlp", "layers": [64, 10]}, "data": {"format": "synthetic", "channels": 1}}"#, "$.data.channels"),
         // malformed JSON
         (#"{"model": {"arch": "simple_cnn""#, "$"),
         ("not json", "$"),

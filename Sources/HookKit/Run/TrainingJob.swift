@@ -94,7 +94,8 @@ public final class TrainingJob {
         let splits: DatasetSplits
         switch d.format {
         case .idx: splits = try IDXDataset.load(directory: d.path ?? "")
-        case .imageFolder: splits = try ImageFolder.load(root: d.path ?? "")
+        case .imageFolder:
+            splits = try ImageFolder.load(root: d.path ?? "", channels: d.channels, size: d.size.map { ($0[0], $0[1]) })
         case .synthetic:
             splits = try SyntheticData.splits(trainCount: d.trainCount, validCount: d.validCount, channels: d.shape[0],
                                               height: d.shape[1], width: d.shape[2], classes: d.classes, seed: spec.train.seed)

@@ -111,6 +111,11 @@ public struct DataSpec: Sendable, Equatable {
     /// synthetic: training and validation images.
     public var trainCount: Int
     public var validCount: Int
+    /// image_folder: 1 (gray) or 3 (RGB); nil takes the first training image's.
+    public var channels: Int?
+    /// image_folder: `[height, width]` every image is resized ("squished") to; nil requires
+    /// all images to have one size.
+    public var size: [Int]?
 
     init(_ r: JSONObjectReader) throws {
         guard let format = try r.choice("format", Format.self) else { throw SpecError(path: r.child("format"), message: "is required") }
@@ -120,11 +125,20 @@ public struct DataSpec: Sendable, Equatable {
         classes = try r.int("classes", range: 2...100_000) ?? 10
         trainCount = try r.int("train_count", range: 1...10_000_000) ?? 512
         validCount = try r.int("valid_count", range: 1...10_000_000) ?? 128
+        channels = try r.int("channels")
+        size = try r.intArray("size", range: 1...16384)
         try r.finish()
         if format != .synthetic && (path ?? "").isEmpty {
             throw SpecError(path: r.child("path"), message: "is required for format \"\(format.rawValue)\"")
         }
         if shape.count != 3 { throw SpecError(path: r.child("shape"), message: "must be [channels, height, width]") }
+        for (key, given) in [("channels", channels != nil), ("size", size != nil)] where given && format != .imageFolder {
+            throw SpecError(path: r.child(key), message: "applies to format \"image_folder\" only")
+        }
+        if let channels, channels != 1 && channels != 3 {
+            throw SpecError(path: r.child("channels"), message: "must be 1 (gray) or 3 (RGB), got \(channels)")
+        }
+        if let size, size.count != 2 { throw SpecError(path: r.child("size"), message: "must be [height, width]") }
     }
 }
 

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+/// `hookd train` on an image folder as people have them: JPEGs (gray and colour, baseline and
+/// progressive) and a PNG of different sizes, with stray files beside them.
+@Suite("hookd train on image folders")
+struct ImageFolderTrainTests {
+    /// The JPEGs that `scripts/make_image_fixtures.py` wrote for the Datasets tests, read by path.
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("DatasetsTests/Fixtures")
+
+    /// train/cat: 9×13 RGB, 6×5 RGB (4:4:4), 9×13 gray; train/dog: 7×10 progressive, 9×13 RGB;
+    /// valid/cat: 6×5 RGB; valid/dog: 7×10 progressive.
+    static func writeFolder(in dir: Scratch) throws -> String {
+        let files = [
+            "train/cat/1.jpg": "rgb_9x13.jpg", "train/cat/2.jpeg": "rgb_444_6x5.jpg", "train/cat/3.JPG": "gray_9x13.jpg",
+            "train/dog/1.jpg": "rgb_progressive_7x10.jpg", "train/dog/2.jpg": "rgb_9x13.jpg",
+            "valid/cat/1.jpg": "rgb_444_6x5.jpg", "valid/dog/1.jpg": "rgb_progressive_7x10.jpg",
+        ]
+        for (name, fixture) in files {
+            let target = dir.url.appendingPathComponent("images/\(name)")
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: fixtures.appendingPathComponent(fixture), to: target)
+        }
+        try dir.write("images/train/dog/Thumbs.db", "not an image")
+        return dir.path("images")
+    }
+
+    static func spec(in dir: Scratch, folder: String, data: String) throws -> String {
+        try dir.write("spec.json", """
+            {"name": "photos", "model": {"arch": "simple_cnn", "channels": [3, 4, 2], "batch_norm": true},
+             "data": {"format": "image_folder", "path": "\(folder)"\(data)},
+             "train": {"epochs": 1, "batch_size": 2, "threads": 1}}
+            """)
+    }
+
+    @Test func trainsOnJPEGsOfDifferentSizesWithASize() throws {
+        let dir = try Scratch()
+        let folder = try Self.writeFolder(in: dir)
+        let db = dir.path("stats.sqlite")
+        let result = try HookdProcess.run(["train", try Self.spec(in: dir, folder: folder, data: #", "size": [8, 8]"#), "--db", db])
+        #expect(result.status == 0, "\(result.stderr)")
+        let file = try SQLiteFile(db)
+        #expect(try file.text("SELECT status FROM runs") == "finished")
+        // 5 training images in batches of 2: 3 batches, each hooked layer with parameters recorded.
+        #expect(try file.int("SELECT count(DISTINCT batch) FROM activation_stats") == 3)
+    }
+
+    @Test func withoutASizeTheOddImageIsNamed() throws {
+        let dir = try Scratch()
+        let folder = try Self.writeFolder(in: dir)
+        let result = try HookdProcess.run(["train", try Self.spec(in: dir, folder: folder, data: "")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(folder)/train/cat/2.jpeg"), "\(result.stderr)")
+        #expect(result.stderr.contains("data.size"), "\(result.stderr)")
+    }
+}
