@@ -47,7 +47,7 @@ import Testing
         let h = try Harness()
         let response = h.request(.get, "/health")
         #expect(response.status == .ok)
-        #expect(response.bodyText == #"{"status":"ok","version":"0.1.0","active_run":null,"queued_runs":0}"# + "\n")
+        #expect(response.bodyText == #"{"status":"ok","version":"0.1.0","active_run":null,"queued_runs":0,"stats_writer":"ok"}"# + "\n")
         #expect(h.request(.get, "/summary").status == .notFound)
         #expect(h.request(.get, "/runs").bodyText == #"{"runs":[]}"# + "\n")
     }
