@@ -10,6 +10,9 @@
    `wrk -c32 --latency` on GET /stats/0.0?limit=100, then idle again.
 3. Stops hookd (SIGTERM) and runs the same wrk against bench/bin/bare_mhd answering every GET
    with a body of the same size, in the same thread mode (bare_mhd listens on IPv4 only).
+With --pin, hookd's `training.cpus` [0] and `http.cpus` [1] train on one intra-op thread on
+CPU 0 and serve on CPU 1, and wrk and bare_mhd run on CPU 1 too (PERF-NOTES item 5: isolation
+at the price of a core).
 Prints the figures and ratios for BENCHMARKS.md. Needs wrk (scripts/setup.sh --peers), a C
 compiler and `swift build -c release`.
 """
@@ -60,8 +63,8 @@ def training_rate(seconds):
     return (images_total() - a) / (time.time() - t0)
 
 
-def wrk(url, seconds, connections):
-    out = subprocess.run(["wrk", f"-c{connections}", "-t2", f"-d{seconds}s", "--latency", url],
+def wrk(url, seconds, connections, pin=False):
+    out = subprocess.run((["taskset", "-c", "1"] if pin else []) + ["wrk", f"-c{connections}", "-t2", f"-d{seconds}s", "--latency", url],
                          check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
     p99 = re.search(r"99%\s+([0-9.]+)(us|ms|s)", out)
@@ -100,6 +103,7 @@ def main():
     ap.add_argument("--nice", default="config", help="server threads' nice value (an integer, 'none', or 'config')")
     ap.add_argument("--poll-rate", type=float, default=0, help="also measure a poller at this many req/s")
     ap.add_argument("--host", default="127.0.0.1", help="hookd's listen.host (an IPv4 or IPv6 literal)")
+    ap.add_argument("--pin", action="store_true", help="training (1 thread) on CPU 0, server and wrk on CPU 1")
     args = ap.parse_args()
     global HOST
     HOST = connect_host(args.host)
@@ -113,6 +117,10 @@ def main():
     config["listen"]["port"] = PORT
     config["storage"] = {"database": os.path.join(state, "hookd.sqlite"), "state_directory": state}
     config["runs_at_start"] = [spec_path]
+    if args.pin:
+        config["training"]["threads"] = None  # one per pinned CPU
+        config["training"]["cpus"] = [0]
+        config["http"]["cpus"] = [1]
     if args.nice != "config":
         config["http"]["thread_nice"] = None if args.nice == "none" else int(args.nice)
     config_path = os.path.join(state, "hookd.json")
@@ -132,7 +140,7 @@ def main():
         idle_before = training_rate(args.seconds)
         load = {}
         a, t0 = images_total(), time.time()
-        load = wrk(url(HOST, PORT, PATH), args.seconds, args.connections)
+        load = wrk(url(HOST, PORT, PATH), args.seconds, args.connections, args.pin)
         under_load = (images_total() - a) / (time.time() - t0)
         idle_after = training_rate(args.seconds)
         if args.poll_rate:
@@ -146,10 +154,10 @@ def main():
     os.makedirs(os.path.join(HERE, "bin"), exist_ok=True)
     bare_bin = os.path.join(HERE, "bin", "bare_mhd")
     subprocess.run(["cc", "-O2", "-o", bare_bin, os.path.join(HERE, "bare_mhd.c"), "-lmicrohttpd"], check=True)
-    bare = subprocess.Popen([bare_bin, str(BARE_PORT), str(body), str(config["http"]["threads"])])
+    bare = subprocess.Popen((["taskset", "-c", "1"] if args.pin else []) + [bare_bin, str(BARE_PORT), str(body), str(config["http"]["threads"])])
     try:
         time.sleep(0.5)
-        bare_load = wrk(url("127.0.0.1", BARE_PORT, "/"), args.seconds, args.connections)
+        bare_load = wrk(url("127.0.0.1", BARE_PORT, "/"), args.seconds, args.connections, args.pin)
     finally:
         bare.terminate()
         bare.wait()

@@ -14,13 +14,18 @@ public struct HTTPServerConfig: Sendable, Equatable {
     /// 0 = never). Bounds what a stalled client can hold.
     public var connectionTimeoutSeconds: Int
     /// Per-connection memory pool for headers and read buffers (MHD_OPTION_CONNECTION_MEMORY_LIMIT);
-    /// requests whose headers do not fit get microhttpd's own 431/414/413.
+    /// requests whose headers do not fit get microhttpd's own 431/414/413. microhttpd zeroes the
+    /// whole pool between keep-alive requests, so its size is paid on every request: the default
+    /// is microhttpd's own 32 KiB (bodies are buffered outside it).
     public var connectionMemoryLimitBytes: Int
     /// Threads serving connections: 1 = one internal polling thread; more = an MHD thread pool.
     public var threadCount: Int
     /// Nice value applied to each server thread on its first request (Linux per-thread nice), so
     /// training wins the cores under HTTP load (PERF-NOTES item 5); nil leaves threads as they are.
     public var threadNice: Int32?
+    /// CPUs each server thread pins itself to on its first request (Linux affinity); nil leaves
+    /// them where the process runs. With training pinned elsewhere, load on one never slows the other.
+    public var threadCPUs: [Int]?
     /// Whether microhttpd reports its own errors on stderr (MHD_USE_ERROR_LOG).
     public var logErrors: Bool
 
@@ -31,9 +36,10 @@ public struct HTTPServerConfig: Sendable, Equatable {
         maxBodyBytes: Int = 1 << 20,
         connectionLimit: Int = 256,
         connectionTimeoutSeconds: Int = 30,
-        connectionMemoryLimitBytes: Int = 64 * 1024,
+        connectionMemoryLimitBytes: Int = 32 * 1024,
         threadCount: Int = 1,
         threadNice: Int32? = 10,
+        threadCPUs: [Int]? = nil,
         logErrors: Bool = true
     ) {
         self.host = host
@@ -44,6 +50,7 @@ public struct HTTPServerConfig: Sendable, Equatable {
         self.connectionMemoryLimitBytes = connectionMemoryLimitBytes
         self.threadCount = threadCount
         self.threadNice = threadNice
+        self.threadCPUs = threadCPUs
         self.logErrors = logErrors
     }
 
@@ -63,6 +70,9 @@ public struct HTTPServerConfig: Sendable, Equatable {
         if threadCount < 1 || threadCount > 64 { problems.append("threadCount must be 1...64, got \(threadCount)") }
         if let threadNice, !(-20...19).contains(threadNice) {
             problems.append("threadNice must be -20...19, got \(threadNice)")
+        }
+        if let threadCPUs, threadCPUs.isEmpty || threadCPUs.contains(where: { !(0..<1024).contains($0) }) {
+            problems.append("threadCPUs must be CPU numbers 0...1023, got \(threadCPUs)")
         }
         return problems
     }

@@ -5,9 +5,12 @@
 final class ServerContext: Sendable {
     let router: Router
     let config: HTTPServerConfig
+    /// `config.threadCPUs` converted once, for the C shim every request calls.
+    let serverCPUs: [Int32]?
 
     init(router: Router, config: HTTPServerConfig) {
         self.router = router
         self.config = config
+        serverCPUs = config.threadCPUs.map { $0.map { Int32($0) } }
     }
 }

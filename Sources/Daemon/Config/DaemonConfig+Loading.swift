@@ -22,6 +22,8 @@ extension DaemonConfig {
             }
         }
         try config.applyEnvironment(environment)
+        // One intra-op thread per pinned CPU: more would only fight over them (PERF-NOTES item 5).
+        if let cpus = config.trainingCPUs, !config.trainingThreadsGiven { config.trainingThreads = cpus.count }
         try config.readToken()
         try config.validate()
         return config
@@ -48,6 +50,7 @@ extension DaemonConfig {
             http.connectionLimit = try h.int("connection_limit", range: 1...65536) ?? http.connectionLimit
             http.connectionTimeoutSeconds = try h.int("connection_timeout_seconds", range: 0...86400) ?? http.connectionTimeoutSeconds
             http.threadCount = try h.int("threads", range: 1...64) ?? http.threadCount
+            if h.has("cpus") { http.threadCPUs = try Self.cpus(h, "cpus") }
             if h.has("thread_nice") {
                 http.threadNice = try h.int("thread_nice", range: -20...19).map { Int32($0) }
             }
@@ -66,8 +69,12 @@ extension DaemonConfig {
             try s.finish()
         }
         if let t = try root.object("training") {
-            // null means "online cores", like leaving the key out.
-            trainingThreads = try t.int("threads", range: 1...1024) ?? trainingThreads
+            // null means "online cores" (or the pinned CPUs), like leaving the key out.
+            if let threads = try t.int("threads", range: 1...1024) {
+                trainingThreads = threads
+                trainingThreadsGiven = true
+            }
+            if t.has("cpus") { trainingCPUs = try Self.cpus(t, "cpus") }
             maxConcurrentRuns = try t.int("max_concurrent_runs", range: 1...1) ?? maxConcurrentRuns
             checkpointEveryBatches = try t.int("checkpoint_every_batches", range: 0...10_000_000) ?? checkpointEveryBatches
             if let hooks = t.value("default_hooks") {
@@ -99,8 +106,25 @@ extension DaemonConfig {
         if let db = value("HOOKD_DB") { databasePath = db }
         if let dir = value("HOOKD_STATE_DIR") { stateDirectory = dir }
         if let file = value("HOOKD_TOKEN_FILE") { tokenFile = file }
-        if let threads = try integer("HOOKD_THREADS", 1...1024) { trainingThreads = threads }
+        if let threads = try integer("HOOKD_THREADS", 1...1024) {
+            trainingThreads = threads
+            trainingThreadsGiven = true
+        }
         if let every = try integer("HOOKD_CHECKPOINT_EVERY", 0...10_000_000) { checkpointEveryBatches = every }
+    }
+
+    /// `key` as CPUs this process may run on (nil when null); each one is checked against the
+    /// affinity the daemon started with, so a typo fails `check-config`, not the start.
+    static func cpus(_ r: JSONObjectReader, _ key: String) throws -> [Int]? {
+        if case .null? = r.value(key) { return nil }
+        guard let cpus = try r.intArray(key, range: 0...1023) else { return nil }
+        guard !cpus.isEmpty else { throw SpecError(path: r.child(key), message: "must name at least one CPU (or be null)") }
+        let allowed = ThreadAffinity.allowedCPUs()
+        for (index, cpu) in cpus.enumerated() where !allowed.contains(cpu) {
+            let list = allowed.map(String.init).joined(separator: ", ")
+            throw SpecError(path: "\(r.child(key))[\(index)]", message: "CPU \(cpu) is not available to this process (allowed: \(list))")
+        }
+        return cpus
     }
 
     /// Reads the token file: surrounding whitespace is trimmed, an empty token is an error.

@@ -11,7 +11,8 @@ extension DaemonConfig {
             ("http", .object([
                 ("max_body_bytes", .int(http.maxBodyBytes)), ("connection_limit", .int(http.connectionLimit)),
                 ("connection_timeout_seconds", .int(http.connectionTimeoutSeconds)), ("threads", .int(http.threadCount)),
-                ("thread_nice", .int(http.threadNice)), ("hook_wait_ms", .int(hookWaitMilliseconds)),
+                ("thread_nice", .int(http.threadNice)), ("cpus", Self.cpuList(http.threadCPUs)),
+                ("hook_wait_ms", .int(hookWaitMilliseconds)),
             ])),
             ("stats", .object([
                 ("flush_rows", .int(flush.maxRows)), ("flush_ms", .int(flush.maxDelayMilliseconds)),
@@ -20,10 +21,15 @@ extension DaemonConfig {
                 ("retry_seconds", .int(statsRetry.windowMilliseconds / 1000)), ("keep_runs", .int(keepRuns)),
             ])),
             ("training", .object([
-                ("threads", .int(trainingThreads)), ("max_concurrent_runs", .int(maxConcurrentRuns)),
+                ("threads", .int(trainingThreads)), ("cpus", Self.cpuList(trainingCPUs)),
+                ("max_concurrent_runs", .int(maxConcurrentRuns)),
                 ("checkpoint_every_batches", .int(checkpointEveryBatches)), ("default_hooks", .raw(defaultHooksJSON)),
             ])),
             ("runs_at_start", .array(runsAtStart.map(JSONOut.string))),
         ])
+    }
+
+    private static func cpuList(_ cpus: [Int]?) -> JSONOut {
+        cpus.map { .array($0.map { .int($0) }) } ?? .null
     }
 }

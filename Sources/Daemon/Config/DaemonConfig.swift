@@ -30,6 +30,11 @@ public struct DaemonConfig: Sendable {
     public var keepRuns = 0
     /// Intra-op threads for runs whose spec does not say (default: online cores, PERF-NOTES item 1).
     public var trainingThreads = ProcessInfo.processInfo.activeProcessorCount
+    /// CPUs the daemon trains on (the whole process is pinned there at start; server threads move
+    /// to `http.threadCPUs` themselves); nil leaves the process where systemd put it.
+    public var trainingCPUs: [Int]?
+    /// Whether `threads` was given (file or `HOOKD_THREADS`); otherwise pinned CPUs set the count.
+    var trainingThreadsGiven = false
     /// Runs at once; the training queue is serial, so only 1 is supported.
     public var maxConcurrentRuns = 1
     /// Write a checkpoint every this many training batches (and at each epoch end); 0 = epoch ends only.

@@ -21,8 +21,16 @@ public final class HookDaemon: Sendable {
         self.environment = environment
     }
 
-    /// Listens, resumes interrupted runs and queues start-up runs, then tells systemd `READY=1`.
+    /// Pins the process to `training.cpus` (when set), listens, resumes interrupted runs and
+    /// queues start-up runs, then tells systemd `READY=1`.
     public func start() throws {
+        if let cpus = core.config.trainingCPUs {
+            // Before the server starts, so its threads and every later thread inherit the mask;
+            // server threads then move to `http.cpus` on their first request.
+            try ThreadAffinity.pinProcess(to: cpus)
+            let server = core.config.http.threadCPUs.map { "\($0)" } ?? "the same CPUs"
+            core.logger.info("training pinned to CPUs \(cpus) with \(core.config.trainingThreads) threads; server threads on \(server)")
+        }
         try server.start()
         let stacks = server.address?.isDualStack == true ? " (IPv4 and IPv6)" : ""
         core.logger.info("listening on \(server.url ?? "?")\(stacks), stats in \(core.config.effectiveDatabasePath)")

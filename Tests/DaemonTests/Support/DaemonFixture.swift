@@ -10,9 +10,9 @@ final class DaemonFixture {
     let port = DaemonProcess.freePort()
     let token: String?
 
-    /// Writes a config; `training` and `stats` add keys to their sections (e.g. `"checkpoint_every_batches": 25`).
+    /// Writes a config; `training`, `stats` and `http` add keys to their sections (e.g. `"checkpoint_every_batches": 25`).
     init(host: String = "127.0.0.1", token: String? = nil, maxBodyBytes: Int = 1 << 20, training: String = "",
-         stats: String = "", hookWaitMs: Int = 5000) throws {
+         stats: String = "", http: String = "", hookWaitMs: Int = 5000) throws {
         let directory = try TempDirectory()
         self.directory = directory
         self.host = host
@@ -20,11 +20,12 @@ final class DaemonFixture {
         let tokenFile = try token.map { try directory.write("token", $0 + "\n") }
         let trainingJSON = training.isEmpty ? "" : ", " + training
         let statsJSON = stats.isEmpty ? "" : ", " + stats
+        let httpJSON = http.isEmpty ? "" : ", " + http
         configPath = try directory.write("hookd.json", """
             {"listen": {"host": "\(host)", "port": \(port)},
              "storage": {"state_directory": "\(directory.path("state"))"},
              "auth": {"token_file": \(tokenFile.map { "\"\($0)\"" } ?? "null")},
-             "http": {"max_body_bytes": \(maxBodyBytes), "hook_wait_ms": \(hookWaitMs)},
+             "http": {"max_body_bytes": \(maxBodyBytes), "hook_wait_ms": \(hookWaitMs)\(httpJSON)},
              "stats": {"flush_ms": 50\(statsJSON)},
              "training": {"threads": 1\(trainingJSON)}}
             """)

@@ -1,0 +1,45 @@
+import CMicroHTTPD
+import Foundation
+
+/// Linux CPU affinity per thread: keeps the HTTP server and training on separate cores
+/// (PERF-NOTES item 5: pinned apart, neither slows the other).
+public enum ThreadAffinity {
+    /// Why a pin failed: the errno and the CPUs asked for.
+    public struct Failure: Error, CustomStringConvertible {
+        public let cpus: [Int]
+        public let errno: Int32
+        public var description: String { "cannot pin to CPUs \(cpus): \(String(cString: strerror(errno)))" }
+    }
+
+    /// The CPUs the calling thread may run on now (its affinity mask, e.g. from systemd's CPUAffinity=).
+    public static func allowedCPUs() -> [Int] {
+        var buffer = [Int32](repeating: 0, count: 1024)
+        let count = hookd_allowed_cpus(&buffer, Int32(buffer.count))
+        return count > 0 ? buffer.prefix(Int(count)).map(Int.init) : []
+    }
+
+    /// Pins one thread (`tid` 0 = the caller) to `cpus`.
+    public static func pin(thread tid: Int32 = 0, to cpus: [Int]) throws(Failure) {
+        let values = cpus.map { Int32(clamping: $0) }
+        let error = values.withUnsafeBufferPointer { hookd_set_thread_affinity(tid, $0.baseAddress, Int32($0.count)) }
+        if error != 0 { throw Failure(cpus: cpus, errno: error) }
+    }
+
+    /// Pins every thread of this process to `cpus`; threads created later inherit the mask from
+    /// their creator, so the whole process stays there unless a thread moves itself (the server's).
+    public static func pinProcess(to cpus: [Int]) throws(Failure) {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        for tid in tasks.compactMap(Int32.init) {
+            do {
+                try pin(thread: tid, to: cpus)
+            } catch where error.errno == ESRCH {
+                continue  // the thread ended meanwhile
+            }
+        }
+    }
+
+    /// Pins the calling server thread to `cpus` the first time it asks; later calls cost a branch.
+    static func pinServerThreadOnce(to cpus: [Int32]) {
+        _ = cpus.withUnsafeBufferPointer { hookd_mhd_pin_current_thread_once($0.baseAddress, Int32($0.count)) }
+    }
+}
