@@ -28,7 +28,10 @@ extension StatsReader {
     ///   - from: first batch (inclusive); nil for the start.
     ///   - to: last batch (inclusive); nil for the end.
     ///   - every: keep every `every`-th recorded row, starting with the first (>= 1).
-    ///   - limit: at most this many rows, evenly spaced, first and last kept (>= 2); nil for all.
+    ///   - limit: at most this many rows, first and last kept (>= 2); nil for all. With `every`
+    ///     1 the rows are the first at or after evenly spaced batches, found by index seeks, so a
+    ///     dashboard's `limit=100` costs the same on a run of a million batches as on a short one;
+    ///     with `every` above 1 they are evenly spaced among the strided rows.
     /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument`.
     public func stats(run: Int64, layer: String, kind: ActivationKind = .forward, from: Int64? = nil,
                       to: Int64? = nil, every: Int = 1, limit: Int? = nil) throws -> StatsSeries {
@@ -38,18 +41,16 @@ extension StatsReader {
         }
         return try read { db in
             try requireRun(run, in: db)
-            let statement = try db.prepare(Self.statsSQL)
-            try statement.bind([.integer(run), .text(layer), .text(kind.rawValue), .integer(from ?? .min),
-                                .integer(to ?? .max), .integer(Int64(every)),
-                                limit.map { .integer(Int64($0)) } ?? .null])
+            let range = (from: from ?? .min, to: to ?? .max)
             var series = StatsSeries(runID: run, layer: layer, kind: kind)
-            while try statement.step() {
-                series.batch.append(statement.int64(at: 0))
-                series.mean.append(statement.double(at: 1))
-                series.std.append(statement.double(at: 2))
-                series.nearZero.append(statement.double(at: 3))
-                series.min.append(statement.double(at: 4))
-                series.max.append(statement.double(at: 5))
+            if every == 1, let limit {
+                try sample(into: &series, db: db, range: range, limit: limit)
+            } else {
+                let statement = try db.prepare(Self.statsSQL)
+                try statement.bind([.integer(run), .text(layer), .text(kind.rawValue), .integer(range.from),
+                                    .integer(range.to), .integer(Int64(every)),
+                                    limit.map { .integer(Int64($0)) } ?? .null])
+                while try statement.step() { series.append(row: statement) }
             }
             // An empty answer is fine for a known layer (no rows in range yet), an error otherwise.
             if series.count == 0 { try requireLayer(layer, run: run, in: db) }
@@ -96,5 +97,17 @@ extension StatsReader {
             if found.isEmpty { try requireLayer(layer, run: run, in: db) }
             return found
         }
+    }
+}
+
+extension StatsSeries {
+    /// Appends the current row of a statement selecting batch, mean, std, near_zero, min, max.
+    mutating func append(row s: Statement) {
+        batch.append(s.int64(at: 0))
+        mean.append(s.double(at: 1))
+        std.append(s.double(at: 2))
+        nearZero.append(s.double(at: 3))
+        min.append(s.double(at: 4))
+        max.append(s.double(at: 5))
     }
 }

@@ -37,6 +37,38 @@ struct ReaderTests {
         if let lo = gaps.min(), let hi = gaps.max() { #expect(hi - lo <= 1, "gaps \(lo)...\(hi)") }
     }
 
+    @Test("on a row per batch, limit picks exactly the rows a by-row spacing picks", arguments: [(1000, 7), (999, 100), (5, 4)])
+    func limitMatchesByRowSpacingOnDenseSeries(rows: Int, limit: Int) throws {
+        let dir = try TempDir()
+        let (path, run) = try fixture(dir, batches: Int64(rows))
+        let batches = try StatsReader(path: path).stats(run: run, layer: "0.0", limit: limit).batch
+        let n = Int64(rows), l = Int64(limit)
+        #expect(batches == (0..<l).map { i in (i * (n - 1) + l - 2) / (l - 1) })
+    }
+
+    @Test("limit on a series with gaps: rows that exist, first and last kept, at most limit")
+    func limitOnAGappySeries() throws {
+        let dir = try TempDir()
+        let path = dir.path("stats.db")
+        let writer = try StatsWriter(path: path)
+        let run = try writer.createRun(name: "gappy", spec: "{}")
+        // Recorded for 100 batches, detached for 9,900, then every 10th batch for 1,000.
+        let recorded = Array(Int64(0)..<100) + Array(stride(from: Int64(10_000), to: 20_000, by: 10))
+        writer.record(recorded.flatMap { statRows(run: run, batches: $0..<($0 + 1)) })
+        try writer.close()
+        let reader = try StatsReader(path: path)
+        for limit in [2, 10, 50, 1_099, 1_100, 1_000_000_000] {
+            let batches = try reader.stats(run: run, layer: "0.0", limit: limit).batch
+            #expect(batches.first == 0 && batches.last == 19_990, "limit \(limit)")
+            #expect(batches.count <= limit && batches == batches.sorted() && Set(batches).count == batches.count)
+            #expect(Set(batches).isSubset(of: Set(recorded)))
+            if limit >= recorded.count { #expect(batches == recorded, "a limit above the row count returns every row") }
+        }
+        #expect(try reader.stats(run: run, layer: "0.0", from: 50, to: 10_005, limit: 3).batch == [50, 10_000])
+        #expect(try reader.stats(run: run, layer: "0.0", from: 50, to: 10_005, limit: 60).count == 51)
+        #expect(try reader.stats(run: run, layer: "0.0", from: 200, to: 9_000, limit: 3).batch == [])
+    }
+
     @Test("every is a stride over recorded rows; from/to bound it; limit applies after")
     func everyAndRange() throws {
         let dir = try TempDir()
