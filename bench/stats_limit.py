@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""GET /stats/{layer}?limit=N on a long run: hookd's index-seek sampling against the by-row
+window query it replaced (run through Python's sqlite3, the same libsqlite3), on one file.
+
+    /usr/bin/python3 bench/stats_limit.py [--rows 1000000]
+
+1. `hookd train` a tiny synthetic spec into a temporary stats file (schema, run 1), then adds
+   --rows rows for layer 0.0 (a day of a busy run is ~1M batches a layer).
+2. Times the old query (git show 578dd0d:Sources/StatsStore/StatsReader+Stats.swift) with
+   limit 100, then `hookd serve` on the file: the first (uncached) GET of each URL.
+Needs `swift build -c release`.
+"""
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HOOKD = os.path.join(ROOT, ".build", "release", "hookd")
+PORT = 18961
+
+# The by-row downsampling hookd used before (every = 1).
+OLD_SQL = """
+WITH f AS (
+    SELECT batch, mean, std, near_zero, min, max, row_number() OVER (ORDER BY batch) - 1 AS rn
+    FROM activation_stats WHERE run_id = 1 AND path = '0.0' AND kind = 'forward'
+), s AS (SELECT *, row_number() OVER (ORDER BY batch) - 1 AS rn2, count(*) OVER () AS n FROM f)
+SELECT batch FROM s WHERE n <= :l OR rn2 = 0 OR (rn2 * (:l - 1)) / (n - 1) <> ((rn2 - 1) * (:l - 1)) / (n - 1)
+ORDER BY batch
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="hookd-statslimit-")
+    try:
+        spec = {"name": "long", "model": {"arch": "simple_cnn", "channels": [1, 4, 8, 4], "batch_norm": True},
+                "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4, "train_count": 80, "valid_count": 16},
+                "train": {"epochs": 1, "batch_size": 8, "threads": 1}}
+        db_path = os.path.join(work, "hookd.sqlite")
+        json.dump(spec, open(os.path.join(work, "spec.json"), "w"))
+        subprocess.run([HOOKD, "train", os.path.join(work, "spec.json"), "--db", db_path], check=True, capture_output=True)
+        db = sqlite3.connect(db_path)
+        db.executemany("INSERT OR REPLACE INTO activation_stats (run_id, path, kind, batch, epoch, mean, std, near_zero, min, max) "
+                       "VALUES (1, '0.0', 'forward', ?, 0, 1.0, 2.0, 0.5, 0.0, 1.0)", ((b,) for b in range(args.rows)))
+        db.commit()
+        t = time.perf_counter()
+        old = db.execute(OLD_SQL, {"l": 100}).fetchall()
+        old_ms = (time.perf_counter() - t) * 1000
+        db.close()
+        config = {"listen": {"host": "127.0.0.1", "port": PORT},
+                  "storage": {"database": db_path, "state_directory": os.path.join(work, "state")}}
+        json.dump(config, open(os.path.join(work, "hookd.json"), "w"))
+        daemon = subprocess.Popen([HOOKD, "serve", "--config", os.path.join(work, "hookd.json")], stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=1).read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            print(f"| query on {args.rows:,} rows of one layer | rows | ms |")
+            print("|---|---|---|")
+            print(f"| old by-row window query, limit=100 (sqlite3) | {len(old)} | {old_ms:.1f} |")
+            for query in ["limit=100", "limit=1000", f"limit=100&from={args.rows // 2}&to={args.rows // 2 + args.rows // 10}"]:
+                t = time.perf_counter()
+                body = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{PORT}/stats/0.0?run=1&{query}").read())
+                print(f"| hookd GET /stats/0.0?{query} (uncached, HTTP included) | {len(body['batch'])} | {(time.perf_counter() - t) * 1000:.1f} |")
+        finally:
+            daemon.terminate()
+            daemon.wait()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
