@@ -63,8 +63,13 @@ def training_rate(seconds):
     return (images_total() - a) / (time.time() - t0)
 
 
+def on_cpu1(pin):
+    """The command prefix that runs a client or bare_mhd on the server's core under --pin."""
+    return ["taskset", "-c", "1"] if pin else []
+
+
 def wrk(url, seconds, connections, pin=False):
-    out = subprocess.run((["taskset", "-c", "1"] if pin else []) + ["wrk", f"-c{connections}", "-t2", f"-d{seconds}s", "--latency", url],
+    out = subprocess.run(on_cpu1(pin) + ["wrk", f"-c{connections}", "-t2", f"-d{seconds}s", "--latency", url],
                          check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
     p99 = re.search(r"99%\s+([0-9.]+)(us|ms|s)", out)
@@ -105,6 +110,8 @@ def main():
     ap.add_argument("--host", default="127.0.0.1", help="hookd's listen.host (an IPv4 or IPv6 literal)")
     ap.add_argument("--pin", action="store_true", help="training (1 thread) on CPU 0, server and wrk on CPU 1")
     args = ap.parse_args()
+    if args.pin and not {0, 1} <= os.sched_getaffinity(0):
+        raise SystemExit(f"--pin needs CPUs 0 and 1; this process may use {sorted(os.sched_getaffinity(0))}")
     global HOST
     HOST = connect_host(args.host)
     state = tempfile.mkdtemp(prefix="hookd-httpbench-")
@@ -154,7 +161,7 @@ def main():
     os.makedirs(os.path.join(HERE, "bin"), exist_ok=True)
     bare_bin = os.path.join(HERE, "bin", "bare_mhd")
     subprocess.run(["cc", "-O2", "-o", bare_bin, os.path.join(HERE, "bare_mhd.c"), "-lmicrohttpd"], check=True)
-    bare = subprocess.Popen((["taskset", "-c", "1"] if args.pin else []) + [bare_bin, str(BARE_PORT), str(body), str(config["http"]["threads"])])
+    bare = subprocess.Popen(on_cpu1(args.pin) + [bare_bin, str(BARE_PORT), str(body), str(config["http"]["threads"])])
     try:
         time.sleep(0.5)
         bare_load = wrk(url("127.0.0.1", BARE_PORT, "/"), args.seconds, args.connections, args.pin)

@@ -128,31 +128,33 @@ static inline int hookd_mhd_nice_current_thread_once(int nice) {
 }
 
 /// Why: sched_setaffinity and the CPU_SET macros need _GNU_SOURCE, which this module cannot
-/// define; the raw syscall takes a plain bit mask (up to 1024 CPUs). Pins thread `tid` (0 = the
-/// caller; Linux affinity is per thread) to `cpus`. Returns 0, or the errno (EINVAL for a CPU
-/// out of range or a mask with no allowed CPU).
+/// define; the raw syscalls take a plain bit mask. 8192 CPUs: the kernel refuses a read mask
+/// smaller than its own (EINVAL), and NR_CPUS is at most 8192 on distribution kernels.
+#define HOOKD_CPU_MASK_WORDS (8192 / (8 * sizeof(unsigned long)))
+#define HOOKD_CPU_WORD_BITS ((int)(8 * sizeof(unsigned long)))
+
+/// Pins thread `tid` (0 = the caller; Linux affinity is per thread) to `cpus`. Returns 0, or the
+/// errno (EINVAL for a CPU out of range or a mask with no allowed CPU).
 static inline int hookd_set_thread_affinity(pid_t tid, const int32_t *cpus, int32_t count) {
-    unsigned long mask[1024 / (8 * sizeof(unsigned long))];
+    unsigned long mask[HOOKD_CPU_MASK_WORDS];
     memset(mask, 0, sizeof mask);
-    const int bits = (int)(8 * sizeof(unsigned long));
     for (int32_t i = 0; i < count; i++) {
-        if (cpus[i] < 0 || cpus[i] >= 1024) return EINVAL;
-        mask[cpus[i] / bits] |= 1UL << (cpus[i] % bits);
+        if (cpus[i] < 0 || cpus[i] >= 8192) return EINVAL;
+        mask[cpus[i] / HOOKD_CPU_WORD_BITS] |= 1UL << (cpus[i] % HOOKD_CPU_WORD_BITS);
     }
     if (syscall(SYS_sched_setaffinity, tid, sizeof mask, mask) != 0) return errno;
     return 0;
 }
 
-/// Why: the same syscall as above, read side. Writes the CPUs the calling thread may run on to
-/// `out` (at most `max`); returns how many, or -errno.
+/// Writes the CPUs the calling thread may run on to `out` (at most `max`); returns how many, or
+/// -errno.
 static inline int32_t hookd_allowed_cpus(int32_t *out, int32_t max) {
-    unsigned long mask[1024 / (8 * sizeof(unsigned long))];
+    unsigned long mask[HOOKD_CPU_MASK_WORDS];
     memset(mask, 0, sizeof mask);
     if (syscall(SYS_sched_getaffinity, 0, sizeof mask, mask) < 0) return -errno;
-    const int bits = (int)(8 * sizeof(unsigned long));
     int32_t n = 0;
-    for (int cpu = 0; cpu < 1024 && n < max; cpu++)
-        if ((mask[cpu / bits] >> (cpu % bits)) & 1UL) out[n++] = cpu;
+    for (int cpu = 0; cpu < 8192 && n < max; cpu++)
+        if ((mask[cpu / HOOKD_CPU_WORD_BITS] >> (cpu % HOOKD_CPU_WORD_BITS)) & 1UL) out[n++] = cpu;
     return n;
 }
 

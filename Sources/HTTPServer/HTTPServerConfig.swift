@@ -71,8 +71,8 @@ public struct HTTPServerConfig: Sendable, Equatable {
         if let threadNice, !(-20...19).contains(threadNice) {
             problems.append("threadNice must be -20...19, got \(threadNice)")
         }
-        if let threadCPUs, threadCPUs.isEmpty || threadCPUs.contains(where: { !(0..<1024).contains($0) }) {
-            problems.append("threadCPUs must be CPU numbers 0...1023, got \(threadCPUs)")
+        if let threadCPUs, threadCPUs.isEmpty || threadCPUs.contains(where: { !(0..<8192).contains($0) }) {
+            problems.append("threadCPUs must be CPU numbers 0...8191, got \(threadCPUs)")
         }
         return problems
     }

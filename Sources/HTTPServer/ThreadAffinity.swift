@@ -6,14 +6,16 @@ import Foundation
 public enum ThreadAffinity {
     /// Why a pin failed: the errno and the CPUs asked for.
     public struct Failure: Error, CustomStringConvertible {
+        /// The CPUs asked for.
         public let cpus: [Int]
+        /// Why the kernel refused (EINVAL: none of them allowed; EPERM; ESRCH: no such thread).
         public let errno: Int32
         public var description: String { "cannot pin to CPUs \(cpus): \(String(cString: strerror(errno)))" }
     }
 
     /// The CPUs the calling thread may run on now (its affinity mask, e.g. from systemd's CPUAffinity=).
     public static func allowedCPUs() -> [Int] {
-        var buffer = [Int32](repeating: 0, count: 1024)
+        var buffer = [Int32](repeating: 0, count: 8192)
         let count = hookd_allowed_cpus(&buffer, Int32(buffer.count))
         return count > 0 ? buffer.prefix(Int(count)).map(Int.init) : []
     }
@@ -27,13 +29,23 @@ public enum ThreadAffinity {
 
     /// Pins every thread of this process to `cpus`; threads created later inherit the mask from
     /// their creator, so the whole process stays there unless a thread moves itself (the server's).
+    /// Passes over /proc/self/task until no thread is new, as a thread not yet pinned may start
+    /// another meanwhile.
     public static func pinProcess(to cpus: [Int]) throws(Failure) {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        for tid in tasks.compactMap(Int32.init) {
-            do {
-                try pin(thread: tid, to: cpus)
-            } catch where error.errno == ESRCH {
-                continue  // the thread ended meanwhile
+        var pinned = Set<Int32>()
+        while true {
+            guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else {
+                throw Failure(cpus: cpus, errno: ENOENT)  // no /proc: nothing could be pinned
+            }
+            let fresh = Set(tasks.compactMap(Int32.init)).subtracting(pinned)
+            if fresh.isEmpty { return }
+            for tid in fresh {
+                do {
+                    try pin(thread: tid, to: cpus)
+                } catch where error.errno == ESRCH {
+                    // The thread ended meanwhile.
+                }
+                pinned.insert(tid)
             }
         }
     }

@@ -43,9 +43,9 @@ extension StatsReader {
             try requireRun(run, in: db)
             let range = (from: from ?? .min, to: to ?? .max)
             var series = StatsSeries(runID: run, layer: layer, kind: kind)
-            if every == 1, let limit {
-                try sample(into: &series, db: db, range: range, limit: limit)
-            } else {
+            var sampled = false
+            if every == 1, let limit { sampled = try sample(into: &series, db: db, range: range, limit: limit) }
+            if !sampled {
                 let statement = try db.prepare(Self.statsSQL)
                 try statement.bind([.integer(run), .text(layer), .text(kind.rawValue), .integer(range.from),
                                     .integer(range.to), .integer(Int64(every)),
@@ -97,17 +97,5 @@ extension StatsReader {
             if found.isEmpty { try requireLayer(layer, run: run, in: db) }
             return found
         }
-    }
-}
-
-extension StatsSeries {
-    /// Appends the current row of a statement selecting batch, mean, std, near_zero, min, max.
-    mutating func append(row s: Statement) {
-        batch.append(s.int64(at: 0))
-        mean.append(s.double(at: 1))
-        std.append(s.double(at: 2))
-        nearZero.append(s.double(at: 3))
-        min.append(s.double(at: 4))
-        max.append(s.double(at: 5))
     }
 }

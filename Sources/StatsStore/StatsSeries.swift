@@ -20,3 +20,15 @@ public struct StatsSeries: Sendable, Equatable {
     /// Number of batches in the series.
     public var count: Int { batch.count }
 }
+
+extension StatsSeries {
+    /// Appends the current row of a statement selecting batch, mean, std, near_zero, min, max.
+    mutating func append(row s: Statement) {
+        batch.append(s.int64(at: 0))
+        mean.append(s.double(at: 1))
+        std.append(s.double(at: 2))
+        nearZero.append(s.double(at: 3))
+        min.append(s.double(at: 4))
+        max.append(s.double(at: 5))
+    }
+}

@@ -189,6 +189,7 @@ public final class StatsWriter: @unchecked Sendable {
                 guard s.lastError != nil, !s.closed else { return false }
                 s.lastError = nil
                 s.failed = false
+                s.retry = nil
                 return true
             }
             if cleared {
@@ -239,6 +240,9 @@ public final class StatsWriter: @unchecked Sendable {
             $0.failed = policy == .failRun
             $0.retry = nil
         }
+        // A retry that ran out of window leaves the buffer stalled; a later clearFailure() must
+        // find it scheduling flushes and making producers wait for room again.
+        buffer.setStalled(false)
         buffer.stopAccepting()
         let consequence = policy == .failRun ? "the run should fail" : "continuing without statistics"
         logger("stats writer: could not commit \(rows) rows to \(path): \(storeError); \(consequence)")

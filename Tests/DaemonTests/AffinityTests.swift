@@ -7,16 +7,38 @@ import Testing
 
 /// `training.cpus` and `http.cpus`: the daemon trains on one set of CPUs and serves on another.
 @Suite struct AffinityTests {
-    /// Each thread of `pid`: its name and the CPUs it may run on (`Cpus_allowed_list`).
-    private func threads(of pid: Int32) -> [(name: String, cpus: String)] {
+    /// Each thread of `pid`: its name, the CPUs it may run on (`Cpus_allowed_list`) and its nice.
+    private func threads(of pid: Int32) -> [(name: String, cpus: String, nice: Int)] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         return tasks.compactMap { tid in
-            guard let name = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8),
-                  let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/status", encoding: .utf8),
-                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") })
+            let task = "/proc/\(pid)/task/\(tid)"
+            guard let name = try? String(contentsOfFile: "\(task)/comm", encoding: .utf8),
+                  let status = try? String(contentsOfFile: "\(task)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }),
+                  let stat = try? String(contentsOfFile: "\(task)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")")
             else { return nil }
-            return (name.trimmingCharacters(in: .whitespacesAndNewlines), line.split(separator: "\t").last.map(String.init) ?? "")
+            // /proc/<pid>/stat: after "pid (comm) ", nice is the 17th field (field 19 overall).
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return (name.trimmingCharacters(in: .whitespacesAndNewlines), line.split(separator: "\t").last.map(String.init) ?? "",
+                    fields.count > 16 ? Int(fields[16]) ?? -99 : -99)
         }
+    }
+
+    @Test func aRunQueuedOverHTTPTrainsAtTheDaemonsPriorityNotTheServers() throws {
+        // Server threads run at nice 10 (the default); the run they queue must not inherit it.
+        let fixture = try DaemonFixture()
+        let daemon = try fixture.start()
+        defer { daemon.stop() }
+        for _ in 0..<5 { _ = try daemon.client.get("/health") }
+        let run = try daemon.submit(Specs.synthetic(name: "nice", epochs: 10_000, batches: 16))
+        try daemon.waitForRun(run) { ($0["batch"] as? Int ?? 0) > 0 }
+        let all = threads(of: daemon.process.processIdentifier)
+        // libtorch's OpenMP threads take the name of the thread that starts them: these are all
+        // the threads that train.
+        let training = all.filter { $0.name == "hookd.training" }
+        #expect(!training.isEmpty && training.allSatisfy { $0.nice == 0 }, "\(all)")
+        #expect(all.filter { $0.name.hasPrefix("MHD") }.allSatisfy { $0.nice == 10 }, "\(all)")
     }
 
     @Test func trainingAndServerThreadsRunOnTheirOwnCPUs() throws {
@@ -36,6 +58,7 @@ import Testing
         #expect(!serverThreads.isEmpty, "\(all)")
         #expect(serverThreads.allSatisfy { $0.cpus == "\(server)" }, "\(all)")
         let others = all.filter { !$0.name.hasPrefix("MHD") }
+        #expect(others.contains { $0.name == "hookd.training" }, "\(all)")
         #expect(others.allSatisfy { $0.cpus == "\(training)" }, "\(all)")
         #expect(daemon.log.contains("training pinned to CPUs [\(training)] with 1 threads"), "\(daemon.log)")
     }
@@ -53,9 +76,10 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"training": {"cpus": [1023]}}"#, "$.training.cpus[0]", "not available to this process"),
+        (#"{"training": {"cpus": [8191]}}"#, "$.training.cpus[0]", "not available to this process"),
         (#"{"http": {"cpus": []}}"#, "$.http.cpus", "at least one CPU"),
-        (#"{"http": {"cpus": [0, 4096]}}"#, "$.http.cpus[1]", "must be in 0...1023"),
+        (#"{"http": {"cpus": [0, 8192]}}"#, "$.http.cpus[1]", "must be in 0...8191"),
+        (#"{"training": {"cpus": [0, 0]}}"#, "$.training.cpus[1]", "listed twice"),
         (#"{"training": {"cpus": "0-1"}}"#, "$.training.cpus", "array of integers"),
     ])
     func badCPUListsNameTheirPath(json: String, path: String, message: String) throws {

@@ -34,4 +34,27 @@ import Testing
         writer.clearFailure()
         #expect(!writer.isRecording)
     }
+
+    @Test func afterARetryWindowClosedTheNextRunFlushesOnItsOwnAgain() throws {
+        let dir = try TempDir()
+        let path = dir.path("stats.db")
+        let writer = try StatsWriter(path: path, flushPolicy: FlushPolicy(maxRows: 1_000_000, maxDelayMilliseconds: 20),
+                                     retry: RetryPolicy(windowMilliseconds: 200, firstDelayMilliseconds: 20), logger: LogSink().logger)
+        let run = try writer.createRun(name: "full", spec: "{}")
+        try writer.withConnectionForTesting { db in
+            let pages = try db.scalarInt("PRAGMA page_count") ?? 0
+            try db.execute("PRAGMA max_page_count = \(pages + 1)")
+        }
+        writer.record(statRows(run: run, batches: 0..<5_000))
+        #expect(throws: StatsStoreError.self) { try writer.flushWaitingOutRetries() }
+
+        try writer.withConnectionForTesting { try $0.execute("PRAGMA max_page_count = 1073741823") }
+        writer.clearFailure()
+        let next = try writer.createRun(name: "next", spec: "{}")
+        writer.record(statRows(run: next, batches: 0..<100))
+        // No flush() here: the 20 ms timer must commit them, as it did before the failure.
+        #expect(eventually(within: 10) { writer.committedRows == 100 })
+        #expect(!writer.isRetrying)
+        try writer.close()
+    }
 }

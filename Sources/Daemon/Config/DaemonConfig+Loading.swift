@@ -70,10 +70,7 @@ extension DaemonConfig {
         }
         if let t = try root.object("training") {
             // null means "online cores" (or the pinned CPUs), like leaving the key out.
-            if let threads = try t.int("threads", range: 1...1024) {
-                trainingThreads = threads
-                trainingThreadsGiven = true
-            }
+            if let threads = try t.int("threads", range: 1...1024) { setTrainingThreads(threads) }
             if t.has("cpus") { trainingCPUs = try Self.cpus(t, "cpus") }
             maxConcurrentRuns = try t.int("max_concurrent_runs", range: 1...1) ?? maxConcurrentRuns
             checkpointEveryBatches = try t.int("checkpoint_every_batches", range: 0...10_000_000) ?? checkpointEveryBatches
@@ -106,19 +103,25 @@ extension DaemonConfig {
         if let db = value("HOOKD_DB") { databasePath = db }
         if let dir = value("HOOKD_STATE_DIR") { stateDirectory = dir }
         if let file = value("HOOKD_TOKEN_FILE") { tokenFile = file }
-        if let threads = try integer("HOOKD_THREADS", 1...1024) {
-            trainingThreads = threads
-            trainingThreadsGiven = true
-        }
+        if let threads = try integer("HOOKD_THREADS", 1...1024) { setTrainingThreads(threads) }
         if let every = try integer("HOOKD_CHECKPOINT_EVERY", 0...10_000_000) { checkpointEveryBatches = every }
+    }
+
+    /// An explicit thread count, which pinned CPUs then leave alone.
+    mutating func setTrainingThreads(_ threads: Int) {
+        trainingThreads = threads
+        trainingThreadsGiven = true
     }
 
     /// `key` as CPUs this process may run on (nil when null); each one is checked against the
     /// affinity the daemon started with, so a typo fails `check-config`, not the start.
     static func cpus(_ r: JSONObjectReader, _ key: String) throws -> [Int]? {
         if case .null? = r.value(key) { return nil }
-        guard let cpus = try r.intArray(key, range: 0...1023) else { return nil }
+        guard let cpus = try r.intArray(key, range: 0...8191) else { return nil }
         guard !cpus.isEmpty else { throw SpecError(path: r.child(key), message: "must name at least one CPU (or be null)") }
+        if let index = cpus.indices.first(where: { cpus[..<$0].contains(cpus[$0]) }) {
+            throw SpecError(path: "\(r.child(key))[\(index)]", message: "CPU \(cpus[index]) is listed twice")
+        }
         let allowed = ThreadAffinity.allowedCPUs()
         for (index, cpu) in cpus.enumerated() where !allowed.contains(cpu) {
             let list = allowed.map(String.init).joined(separator: ", ")

@@ -8,7 +8,7 @@ import Synchronization
 /// The daemon without its sockets: the stats file, the run queue, the live snapshot and the hook
 /// command queue. HTTP handlers and tests drive it; it never exposes the live model.
 ///
-/// Runs train one at a time on `trainingQueue` (a serial queue): each run builds its
+/// Runs train one at a time on `trainingQueue` (one long-lived thread): each run builds its
 /// `TrainingJob` there, and nothing else ever touches that model.
 public final class DaemonCore: Sendable {
     private struct Control {
@@ -32,10 +32,14 @@ public final class DaemonCore: Sendable {
     public let hookCommands = HookRegistry()
     /// Where lifecycle lines go (stderr under `hookd serve`).
     public let logger: Logger
-    let trainingQueue = DispatchQueue(label: "hookd.training", qos: .userInitiated)
+    /// Where runs train, one at a time (see `TrainingThread` for why not a DispatchQueue).
+    let trainingQueue: TrainingThread
     private let control = Mutex(Control())
 
-    /// Creates the state directory, opens (creating/migrating) the stats file and a reader pool.
+    deinit { trainingQueue.stop() }
+
+    /// Creates the state directory, opens (creating/migrating) the stats file and a reader pool,
+    /// and starts the training thread.
     ///
     /// - Throws: file-system errors for the state directory, `StatsStoreError` for the database.
     public init(config: DaemonConfig, logger: Logger = Logger(label: "hookd")) throws {
@@ -51,6 +55,8 @@ public final class DaemonCore: Sendable {
                                  queuePolicy: QueuePolicy(capacity: config.statsQueueCapacity),
                                  onError: config.statsErrorPolicy, retry: config.statsRetry, logger: { log.warning("\($0)") })
         reader = try StatsReader(path: config.effectiveDatabasePath)
+        // Last, so a failed start leaves no thread behind.
+        trainingQueue = TrainingThread(name: "hookd.training")
     }
 
     /// `<state_directory>/runs`: one directory per run, named by its id.

@@ -5,7 +5,7 @@ import StatsStore
 /// One run's life on the training queue: build the job, restore a checkpoint, train, and leave a
 /// final status in the stats file (`finished`, `failed` with its error, `cancelled`, `interrupted`).
 ///
-/// Confined to `DaemonCore.trainingQueue`: it owns the `TrainingJob`, which no other thread sees.
+/// Confined to `DaemonCore.trainingQueue`'s thread: it owns the `TrainingJob`, which no other thread sees.
 final class RunSession {
     let core: DaemonCore
     let runID: Int64
