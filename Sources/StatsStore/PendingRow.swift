@@ -4,4 +4,14 @@ enum PendingRow: Sendable {
     case histogram(HistogramRow)
     case batchMetric(BatchMetricRow)
     case epochMetric(EpochMetricRow)
+
+    /// The run the row belongs to.
+    var runID: Int64 {
+        switch self {
+        case .stat(let row): row.runID
+        case .histogram(let row): row.runID
+        case .batchMetric(let row): row.runID
+        case .epochMetric(let row): row.runID
+        }
+    }
 }

@@ -146,6 +146,17 @@ final class RowBuffer: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Drops waiting rows of `runs` (deleted runs: committing them later would leave orphans);
+    /// they count as dropped.
+    func discard(runs: Set<Int64>) {
+        condition.lock()
+        defer { condition.unlock() }
+        let before = rows.count
+        rows.removeAll { runs.contains($0.runID) }
+        dropped += before - rows.count
+        condition.broadcast()
+    }
+
     /// Marks the writer as retrying (producers stop waiting for room) or recovered.
     func setStalled(_ value: Bool) {
         condition.lock()

@@ -47,6 +47,8 @@ extension StatsWriter {
                     try cache.run("DELETE FROM runs WHERE id = ?1", [.integer(id)])
                 }
             }
+            // Rows a pending retry still holds for these runs would come back as orphans.
+            buffer.discard(runs: Set(unique))
         }
         state.withLock { $0.runsDeleted += unique.count }
     }

@@ -140,4 +140,26 @@ import Testing
         #expect(RetryPolicy(firstDelayMilliseconds: 100, maxDelayMilliseconds: 5_000).delayMilliseconds(afterAttempt: 4) == 800)
         #expect(RetryPolicy(firstDelayMilliseconds: 100, maxDelayMilliseconds: 5_000).delayMilliseconds(afterAttempt: 99) == 5_000)
     }
+
+    @Test func deletingARunDropsTheRowsARetryStillHoldsForIt() throws {
+        let dir = try TempDir()
+        let log = LogSink()
+        let (writer, run) = try cappedWriter(in: dir, retry: callerOnly, log: log)
+        let other = try writer.createRun(name: "other", spec: "{}")
+        try writer.markRun(run, status: .failed, error: "disk full")
+        writer.record(statRows(run: run, batches: 100..<5_100))
+        writer.record(statRows(run: other, batches: 0..<10))
+        try writer.flush()
+        #expect(writer.isRetrying && writer.pendingRows == 5_010)
+
+        try writer.deleteRuns([run])
+        #expect(writer.pendingRows == 10)
+        try setCap(writer, pagesAboveSize: nil)
+        try writer.flushWaitingOutRetries()
+        // No orphan rows for the deleted run; the other run's rows landed; the dropped are counted.
+        #expect(try rowCount(dir.path("stats.db"), "activation_stats", where: "run_id = \(run)") == 0)
+        #expect(try rowCount(dir.path("stats.db"), "activation_stats", where: "run_id = \(other)") == 10)
+        #expect(writer.droppedRows == 5_000)
+        try writer.close()
+    }
 }
