@@ -49,8 +49,11 @@ public struct OfflineReport: Sendable {
     ///   - run: the run; nil for the latest one.
     ///   - layer: a dotted module path; nil for every layer's latest statistics.
     ///   - kind: `forward` or `backward`; nil means `forward` for a layer, both for all layers.
-    /// - Throws: `noRuns`, `runNotFound`, `layerNotFound`.
+    ///   - from, to, every, limit: a layer's range and sampling, as `StatsReader.stats` and
+    ///     HTTP's `/stats/{layer}` take them (ignored without a layer).
+    /// - Throws: `noRuns`, `runNotFound`, `layerNotFound`, `invalidArgument`.
     public func stats(run: Int64? = nil, layer: String? = nil, kind: ActivationKind? = nil,
+                      from: Int64? = nil, to: Int64? = nil, every: Int = 1, limit: Int? = nil,
                       format: ReportFormat = .table) throws -> String {
         let runID: Int64
         if let run {
@@ -60,7 +63,8 @@ public struct OfflineReport: Sendable {
             runID = latest
         }
         if let layer {
-            return Self.render(try reader.stats(run: runID, layer: layer, kind: kind ?? .forward), format: format)
+            let series = try reader.stats(run: runID, layer: layer, kind: kind ?? .forward, from: from, to: to, every: every, limit: limit)
+            return Self.render(series, format: format)
         }
         return Self.render(latest: try reader.latestStats(run: runID, kind: kind), run: runID, format: format)
     }
