@@ -124,19 +124,18 @@ final class RowBuffer: @unchecked Sendable {
     }
 
     /// Puts rows whose commit failed back in front of those waiting, keeping the newest
-    /// `capacity` rows; returns how many of the oldest were dropped to fit.
-    func requeue(_ failed: [PendingRow]) -> Int {
+    /// `capacity` rows; the oldest dropped to fit count as dropped.
+    func requeue(_ failed: [PendingRow]) {
         condition.lock()
         defer { condition.unlock() }
         guard accepting else {
             dropped += failed.count
-            return failed.count
+            return
         }
         rows.insert(contentsOf: failed, at: 0)
         let overflow = Swift.max(0, rows.count - queuePolicy.capacity)
         rows.removeFirst(overflow)
         dropped += overflow
-        return overflow
     }
 
     /// Accepts rows again after `stopAccepting()` (a failure was cleared).

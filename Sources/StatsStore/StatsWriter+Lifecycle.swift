@@ -17,7 +17,6 @@ extension StatsWriter {
     ///
     /// - Throws: `StatsStoreError.runNotFound` for an unknown id.
     public func markRun(_ id: Int64, status: RunStatus, error: String? = nil) throws {
-        let terminal = [RunStatus.finished, .failed, .cancelled].contains(status)
         try synchronously { db, cache in
             try cache.run("""
                 UPDATE runs SET status = ?2, error = coalesce(?3, error),
@@ -26,7 +25,7 @@ extension StatsWriter {
                     finished_at = CASE WHEN ?4 THEN \(Self.nowSQL) ELSE finished_at END
                 WHERE id = ?1
                 """, [.integer(id), .text(status.rawValue), error.map(SQLiteValue.text) ?? .null,
-                      .integer(terminal ? 1 : 0)])
+                      .integer(status.hasEnded ? 1 : 0)])
             if db.changes == 0 { throw StatsStoreError.runNotFound(id) }
         }
     }

@@ -47,7 +47,7 @@ extension StatsWriter {
         }
         guard let decision else { return false }
         buffer.setStalled(true)
-        _ = buffer.requeue(rows)
+        buffer.requeue(rows)
         if decision.log {
             logger("stats writer: could not commit \(rows.count) rows to \(path): \(sqlite); keeping them and retrying "
                    + "for up to \(retryPolicy.windowMilliseconds / 1000) s (attempt \(decision.attempts), \(droppedRows) rows dropped so far)")

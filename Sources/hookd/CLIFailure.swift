@@ -20,4 +20,12 @@ enum CLIFailure {
         FileHandle.standardError.write(Data("hookd \(context): \(message)\n".utf8))
         return ExitCode(code)
     }
+
+    /// `exit(for:context:)` for commands that read the daemon's config: a `SpecError` there is a
+    /// bad config file or `HOOKD_*` variable, said as such, still a usage error (64).
+    static func exit(forConfig error: Error, context: String) -> ExitCode {
+        guard let error = error as? SpecError else { return exit(for: error, context: context) }
+        FileHandle.standardError.write(Data("hookd \(context): invalid config: \(error)\n".utf8))
+        return ExitCode(64)
+    }
 }

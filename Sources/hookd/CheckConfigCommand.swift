@@ -1,7 +1,6 @@
 import ArgumentParser
 import Daemon
 import Foundation
-import HookKit
 
 /// `hookd check-config [--config FILE]`: validate and print the effective configuration.
 struct CheckConfigCommand: ParsableCommand {
@@ -24,11 +23,8 @@ struct CheckConfigCommand: ParsableCommand {
         do {
             let effective = try DaemonConfig.load(path: config ?? Self.defaultPathIfPresent())
             print(effective.effectiveJSON.prettyText)
-        } catch let error as SpecError {
-            FileHandle.standardError.write(Data("hookd check-config: invalid config: \(error)\n".utf8))
-            throw ExitCode(64)
         } catch {
-            throw CLIFailure.exit(for: error, context: "check-config")
+            throw CLIFailure.exit(forConfig: error, context: "check-config")
         }
     }
 }

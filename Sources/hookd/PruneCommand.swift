@@ -1,7 +1,6 @@
 import ArgumentParser
 import Daemon
 import Foundation
-import HookKit
 import StatsStore
 
 /// `hookd prune`: deletes ended runs and everything recorded for them.
@@ -65,11 +64,8 @@ struct PruneCommand: ParsableCommand {
             let verb = dryRun ? "would delete" : "deleted"
             for record in chosen { print("\(verb) run \(record.id) (\(record.name), \(record.status))") }
             if chosen.isEmpty { print("nothing to delete") }
-        } catch let error as SpecError {
-            FileHandle.standardError.write(Data("hookd prune: invalid config: \(error)\n".utf8))
-            throw ExitCode(64)
         } catch {
-            throw CLIFailure.exit(for: error, context: "prune")
+            throw CLIFailure.exit(forConfig: error, context: "prune")
         }
     }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Daemon
 import Dispatch
 import Foundation
-import HookKit
 import Logging
 
 /// `hookd serve [--config FILE]`: the daemon in the foreground (what systemd runs).
@@ -20,11 +19,8 @@ struct ServeCommand: ParsableCommand {
         let daemonConfig: DaemonConfig
         do {
             daemonConfig = try DaemonConfig.load(path: config ?? CheckConfigCommand.defaultPathIfPresent())
-        } catch let error as SpecError {
-            FileHandle.standardError.write(Data("hookd serve: invalid config: \(error)\n".utf8))
-            throw ExitCode(64)
         } catch {
-            throw CLIFailure.exit(for: error, context: "serve")
+            throw CLIFailure.exit(forConfig: error, context: "serve")
         }
         let daemon: HookDaemon
         do {

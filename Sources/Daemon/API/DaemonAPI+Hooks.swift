@@ -37,7 +37,7 @@ extension DaemonAPI {
         if let text = request.query["run"] {
             let id = try integer(text, name: "run", range: 1...Int64.max)
             let record = try mapping { try core.reader.run(id) }
-            if snapshot.activeRunID != id, [RunStatus.finished, .failed, .cancelled].contains(record.status) {
+            if snapshot.activeRunID != id, record.status.hasEnded {
                 throw HTTPError.conflict("run \(id) has ended (\(record.status)); hooks attach to queued or running runs",
                                          code: "run_ended")
             }
