@@ -83,3 +83,14 @@ func spawn(_ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
         group.leave()
     }.start()
 }
+
+/// A full disk that can be freed again: caps the writer's file `pagesAboveSize` pages above its
+/// current size with `PRAGMA max_page_count` (commits that need more fail with SQLITE_FULL, as on
+/// a full filesystem); nil lifts the cap.
+func setCap(_ writer: StatsWriter, pagesAboveSize: Int?) throws {
+    try writer.withConnectionForTesting { db in
+        let pages = try db.scalarInt("PRAGMA page_count") ?? 0
+        let cap = pagesAboveSize.map { Int(pages) + $0 } ?? 1_073_741_823
+        try db.execute("PRAGMA max_page_count = \(cap)")
+    }
+}

@@ -12,17 +12,14 @@ import Testing
         let writer = try StatsWriter(path: path, flushPolicy: FlushPolicy(maxRows: 500, maxDelayMilliseconds: 60_000),
                                      onError: policy, retry: .none, logger: LogSink().logger)
         let run = try writer.createRun(name: "full", spec: "{}")
-        try writer.withConnectionForTesting { db in
-            let pages = try db.scalarInt("PRAGMA page_count") ?? 0
-            try db.execute("PRAGMA max_page_count = \(pages + 1)")
-        }
+        try setCap(writer, pagesAboveSize: 1)
         writer.record(statRows(run: run, batches: 0..<5_000))
         _ = try? writer.flush()
         #expect(!writer.isRecording)
         writer.record(statRows(run: run, batches: 5_000..<5_010))
         #expect(writer.pendingRows == 0, "a failed writer must not queue rows it will never write")
 
-        try writer.withConnectionForTesting { try $0.execute("PRAGMA max_page_count = 1073741823") }
+        try setCap(writer, pagesAboveSize: nil)
         writer.clearFailure()
         #expect(writer.isRecording && !writer.isFailed && writer.lastError == nil)
         let next = try writer.createRun(name: "next", spec: "{}")
@@ -41,14 +38,11 @@ import Testing
         let writer = try StatsWriter(path: path, flushPolicy: FlushPolicy(maxRows: 1_000_000, maxDelayMilliseconds: 20),
                                      retry: RetryPolicy(windowMilliseconds: 200, firstDelayMilliseconds: 20), logger: LogSink().logger)
         let run = try writer.createRun(name: "full", spec: "{}")
-        try writer.withConnectionForTesting { db in
-            let pages = try db.scalarInt("PRAGMA page_count") ?? 0
-            try db.execute("PRAGMA max_page_count = \(pages + 1)")
-        }
+        try setCap(writer, pagesAboveSize: 1)
         writer.record(statRows(run: run, batches: 0..<5_000))
         #expect(throws: StatsStoreError.self) { try writer.flushWaitingOutRetries() }
 
-        try writer.withConnectionForTesting { try $0.execute("PRAGMA max_page_count = 1073741823") }
+        try setCap(writer, pagesAboveSize: nil)
         writer.clearFailure()
         let next = try writer.createRun(name: "next", spec: "{}")
         writer.record(statRows(run: next, batches: 0..<100))

@@ -22,15 +22,6 @@ import Testing
         return (writer, run)
     }
 
-    /// Caps the file `pagesAboveSize` pages above its current size; nil lifts the cap.
-    private func setCap(_ writer: StatsWriter, pagesAboveSize: Int?) throws {
-        try writer.withConnectionForTesting { db in
-            let pages = try db.scalarInt("PRAGMA page_count") ?? 0
-            let cap = pagesAboveSize.map { Int(pages) + $0 } ?? 1_073_741_823
-            try db.execute("PRAGMA max_page_count = \(cap)")
-        }
-    }
-
     /// Retries far enough apart that no background attempt races the test's own.
     private let callerOnly = RetryPolicy(windowMilliseconds: 60_000, firstDelayMilliseconds: 30_000)
 

@@ -174,10 +174,7 @@ struct WriterTests {
         try writer.flush()
         #expect(writer.committedRows == 100)
         // Cap the file at its current size plus a few pages: the next big flush cannot fit.
-        try writer.withConnectionForTesting { db in
-            let pages = try db.scalarInt("PRAGMA page_count") ?? 0
-            try db.execute("PRAGMA max_page_count = \(pages + 2)")
-        }
+        try setCap(writer, pagesAboveSize: 2)
         writer.record(statRows(run: run, batches: 100..<20_100))
         if policy == .failRun {
             let error = #expect(throws: StatsStoreError.self) { try writer.flush() }
