@@ -34,37 +34,41 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
 
         // One job per Swift target.
-        .target(name: "Torch", dependencies: ["CTorch"]),
+        // What each statistic is called and computes, shared by the kernel's caller and the store.
+        .target(name: "Statistics"),
+        .target(name: "Torch", dependencies: ["CTorch", "Statistics"]),
         .target(name: "Datasets", dependencies: ["CZlib", "CPNG", "CJPEG"]),
-        .target(name: "HookKit", dependencies: ["Torch", "Datasets"]),
-        .target(name: "StatsStore", dependencies: ["CSQLite"]),
+        .target(name: "HookKit", dependencies: ["Torch", "Datasets", "Statistics"]),
+        .target(name: "StatsStore", dependencies: ["CSQLite", "Statistics"]),
+        // Text, CSV and the one JSON emitter: what HTTP and the command line show people.
+        .target(name: "Rendering", dependencies: ["StatsStore", "Statistics"]),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         .target(
             name: "Daemon",
             dependencies: [
-                "HookKit", "StatsStore", "HTTPServer",
+                "HookKit", "StatsStore", "Statistics", "Rendering", "HTTPServer",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "hookd",
             dependencies: [
-                "Daemon", "HookKit", "StatsStore",
+                "Daemon", "HookKit", "StatsStore", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Benchmarks (bench/): the stats writer's throughput, compared with bench/store_peer.c.
-        .executableTarget(name: "StoreBench", dependencies: ["StatsStore"], path: "bench/StoreBench"),
+        .executableTarget(name: "StoreBench", dependencies: ["StatsStore", "Statistics"], path: "bench/StoreBench"),
 
-        .testTarget(name: "TorchTests", dependencies: ["Torch"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TorchTests", dependencies: ["Torch", "Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HookKitTests", dependencies: ["HookKit"]),
-        .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore"]),
+        .testTarget(name: "HookKitTests", dependencies: ["HookKit", "Statistics"]),
+        .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore", "Statistics", "Rendering"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         // HTTPServer directly too: the test client connects through its ListenAddress.
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "StatsStore"]),
-        .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "StatsStore", "Statistics", "Rendering"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore", "Statistics"]),
         // Drives the real hookd binary (built next to the test bundle) as users do.
         .testTarget(name: "CLITests", dependencies: ["StatsStore"], exclude: ["Fixtures"]),
     ],

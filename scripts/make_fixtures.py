@@ -355,11 +355,13 @@ def module_case(case, op, cfg, model, x, loss_fn=None, targets=None, stats_modul
     for k, v in before.items():
         tensors["param:" + k] = v
     xin = leaf(x)
-    stats, hooks = {}, []
+    stats, histograms, hooks = {}, {}, []
     for name, m in (stats_modules or []):
         def hook(mod, inp, out, name=name):  # fastai ActivationStats.hook on the detached output
             o = out.detach().float()
-            stats[name] = [o.mean().item(), o.std().item(), (o <= 0.05).long().sum().item() / o.numel()]
+            stats[name] = [o.mean().item(), o.std().item(), (o <= 0.05).long().sum().item() / o.numel(),
+                           o.abs().mean().item()]
+            histograms[name] = torch.histc(o, 40, 0, 10)  # fastai's ActivationStats bins
         hooks.append(m.register_forward_hook(hook))
     out = model(xin)
     for h in hooks:
@@ -381,6 +383,7 @@ def module_case(case, op, cfg, model, x, loss_fn=None, targets=None, stats_modul
             tensors["buffer_after:" + k] = v
     for name, s in stats.items():
         tensors["stats:" + name] = T(torch.tensor(s, dtype=torch.float64))
+        tensors["histc:" + name] = T(histograms[name])
     cfg = dict(cfg)
     cfg["training"] = True
     cfg["state_dict"] = [[k, list(v.shape)] for k, v in before.items()]

@@ -1,33 +1,30 @@
-// The fused activation-statistics kernel: count, mean, unbiased std, near-zero share, min, max
-// and an optional histogram of one tensor in a single parallel pass over its memory.
+// The fused activation-statistics kernel: count, mean, unbiased std, near-zero share, mean of
+// |x|, min, max and an optional histogram of one tensor in a single parallel pass over its memory.
 //
 // Why: fastai's ActivationStats runs three torch reductions per hooked module and batch and
 // three .item() round trips; Tensor::std alone costs 10-15x a mean here (PERF-NOTES item 2).
+//
+// Only what the caller asks for is computed: the block loop is a template over feature flags,
+// so the loop for a mask of only the mean has no code for squares, compares, min/max or bins.
 //
 // Accuracy: values are summed around a shift K (the mean of the first 64 elements), so the sum
 // of squares does not cancel catastrophically when |mean| >> std; float lanes are flushed into
 // doubles every 256 elements, and chunks are merged with Chan et al.'s pairwise formula.
 #include "shim_support.hpp"
 #include <ATen/TensorIterator.h>
-#include <mutex>
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace {
 
-struct Partial {
-    int64_t count = 0;
-    double mean = 0;  // mean of the chunk
-    double m2 = 0;    // sum of squared deviations from the chunk mean
-    int64_t near_zero = 0;
-    float min = std::numeric_limits<float>::infinity();
-    float max = -std::numeric_limits<float>::infinity();
-};
-
 constexpr int kLanes = 16;        // one AVX-512 register of floats (two AVX2 ones)
 constexpr int64_t kBlock = 256;   // elements summed in float lanes before going to double
+constexpr float kInf = std::numeric_limits<float>::infinity();
 
 // Explicit vectors: the loop below is written lane-parallel, so every clone is SIMD code
 // (the auto-vectoriser would not touch the scalar form: FP adds may not be reordered).
@@ -36,79 +33,168 @@ typedef int32_t i16 __attribute__((ext_vector_type(kLanes)));
 typedef double d16 __attribute__((ext_vector_type(kLanes)));
 typedef int64_t l16 __attribute__((ext_vector_type(kLanes)));
 
-/// Sum, sum of squares (around `shift`), near-zero count, min and max of x[0..<n].
+/// The work one call asks for; each flag is a template parameter of the block loop.
+enum Feature : unsigned {
+    kSum = 1,         // shifted sum: mean
+    kSquares = 2,     // shifted sum of squares: std (always with kSum)
+    kNearZero = 4,
+    kAbs = 8,
+    kMinMax = 16,
+    kHistogram = 32,
+    kAllFeatures = 64  // one past every combination
+};
+constexpr bool valid(unsigned f) { return !(f & kSquares) || (f & kSum); }
+
+/// Histogram binning, in float exactly as libtorch 1.13's histc (LINEAR_INTERPOLATION in
+/// aten/src/ATen/native/cpu/HistogramKernel.cpp): pos = int64((x - lo) / (hi - lo) * bins) with
+/// float lo, hi (the ends of its float linspace) and hi put in the last bin. (Checked against
+/// Debian's 1.13.1 build, edge values included; later ATen multiplies by bins before dividing.)
+/// The division stays: a float reciprocal multiply moves values across bin edges.
+///
+/// Counts go to `ways` interleaved sub-histograms, slot bin * ways + lane % ways, so that the
+/// lanes of one vector never increment the same counter (a chain of store-to-load forwarding
+/// stalls when most values share a bin, as ReLU zeros do). Values outside [lo, hi] and NaN go to
+/// the extra bin `bins`, dropped at the end, which keeps the scatter branch-free. (histc 1.13
+/// itself puts NaN in bin 0 through an out-of-range index; ignoring it is the documented intent.)
+struct Binning {
+    float lo, hi, range, bins_f;
+    int32_t bins, ways;
+    i16 lane_slot;  // lane % ways
+
+    int64_t slot(float v) const {  // the scalar form, for the tail of a row
+        if (!(v >= lo && v <= hi)) return int64_t(bins) * ways;
+        return std::min<int64_t>(int64_t((v - lo) / range * bins_f), bins - 1) * ways;
+    }
+};
+
+struct Params {
+    float shift, threshold;
+    Binning bin;
+};
+
+/// The raw sums of one row, around the shift (a trivial type: see `reduce`).
+struct Sums {
+    double sum, sumsq, abs_sum;
+    int64_t near_zero;
+    float min, max;
+};
+
+/// The sums of x[0..<n] selected by F (the others are left 0); histogram counts are added to
+/// `counts`.
 ///
 /// Two-level summation: independent float lanes over blocks of 256 elements, each block
 /// flushed into double accumulators. The shift keeps lane values near zero, so float lanes
-/// lose nothing measurable. target_clones picks AVX-512, AVX2 or baseline code at load time.
-__attribute__((target_clones("avx512f", "avx2", "default")))
-void moments(const float *x, int64_t n, float shift, float threshold, double &sum, double &sumsq,
-             int64_t &near_zero, float &mn, float &mx) {
-    const f16 vshift = shift, vthreshold = threshold;
-    f16 lo = std::numeric_limits<float>::infinity(), hi = -std::numeric_limits<float>::infinity();
+/// lose nothing measurable. Inlined into the target_clones dispatcher below, which compiles
+/// it for AVX-512, AVX2 and baseline code and picks one at load time.
+template <unsigned F>
+__attribute__((always_inline)) inline Sums reduce_row(const float *x, int64_t n, const Params &p,
+                                                     int64_t *counts) {
+    const f16 vshift = p.shift, vthreshold = p.threshold;
+    const Binning &bin = p.bin;
+    f16 lo = kInf, hi = -kInf;
     // Blocks flush into double (and int64) vectors, not scalars: a scalar flush is a serial
     // chain of dependent adds that costs more than the block itself.
-    d16 total_s = 0, total_q = 0;
+    d16 total_s = 0, total_q = 0, total_a = 0;
     l16 total_z = 0;
     int64_t i = 0;
     while (i + kLanes <= n) {
         const int64_t block_end = std::min(n - (n - i) % kLanes, i + kBlock);
-        f16 s = 0, q = 0;
+        f16 s = 0, q = 0, a = 0;
         i16 z = 0;
         for (; i < block_end; i += kLanes) {
             f16 v;
             __builtin_memcpy(&v, x + i, sizeof v);
-            const f16 d = v - vshift;
-            s += d;
-            q += d * d;
-            z -= (v <= vthreshold);  // a true comparison is -1 in every lane
-            lo = __builtin_elementwise_min(lo, v);
-            hi = __builtin_elementwise_max(hi, v);
+            if constexpr (F & kSum) {
+                const f16 d = v - vshift;
+                s += d;
+                if constexpr (F & kSquares) q += d * d;
+            }
+            if constexpr (F & kNearZero) z -= (v <= vthreshold);  // true is -1 in every lane
+            if constexpr (F & kAbs) a += __builtin_elementwise_abs(v);
+            if constexpr (F & kMinMax) {
+                lo = __builtin_elementwise_min(lo, v);
+                hi = __builtin_elementwise_max(hi, v);
+            }
+            if constexpr (F & kHistogram) {
+                // Bin indices in float lanes; lanes outside [lo, hi] (and NaN) are replaced by 0
+                // before the conversion (which is undefined out of range), then sent to `bins`.
+                const i16 inside = (v >= bin.lo) & (v <= bin.hi);
+                const f16 pos = inside ? (v - bin.lo) / bin.range * bin.bins_f : f16(0);
+                const i16 b =
+                    __builtin_elementwise_min(__builtin_convertvector(pos, i16), i16(bin.bins - 1));
+                const i16 slot = (inside ? b : i16(bin.bins)) * bin.ways + bin.lane_slot;
+                // One vector store, then 16 scalar loads: fewer uops than extracting 16 lanes
+                // (the empty asm keeps clang from turning the loads back into extracts).
+                alignas(64) int32_t index[kLanes];
+                __builtin_memcpy(index, &slot, sizeof index);
+                __asm__("" : "+m"(index));
+#pragma unroll
+                for (int l = 0; l < kLanes; ++l) counts[index[l]] += 1;
+            }
         }
-        total_s += __builtin_convertvector(s, d16);
-        total_q += __builtin_convertvector(q, d16);
-        total_z += __builtin_convertvector(z, l16);
+        if constexpr (F & kSum) total_s += __builtin_convertvector(s, d16);
+        if constexpr (F & kSquares) total_q += __builtin_convertvector(q, d16);
+        if constexpr (F & kAbs) total_a += __builtin_convertvector(a, d16);
+        if constexpr (F & kNearZero) total_z += __builtin_convertvector(z, l16);
     }
-    for (int l = 0; l < kLanes; ++l) sum += total_s[l], sumsq += total_q[l], near_zero += total_z[l];
-    for (int l = 0; l < kLanes; ++l) mn = std::min(mn, float(lo[l])), mx = std::max(mx, float(hi[l]));
-    for (; i < n; ++i) {  // the tail, fewer than kLanes elements
+    Sums r = {0, 0, 0, 0, kInf, -kInf};
+    for (int l = 0; l < kLanes; ++l) {
+        r.sum += total_s[l], r.sumsq += total_q[l], r.abs_sum += total_a[l];
+        r.near_zero += total_z[l];
+        r.min = std::min(r.min, float(lo[l])), r.max = std::max(r.max, float(hi[l]));
+    }
+    for (; i < n; ++i) {  // the tail, fewer than kLanes elements (cheap: all sums, unconditionally)
         const float v = x[i];
-        const double d = double(v) - double(shift);
-        sum += d;
-        sumsq += d * d;
-        near_zero += v <= threshold;
-        mn = std::min(mn, v);
-        mx = std::max(mx, v);
+        const double d = double(v) - double(p.shift);
+        r.sum += d;
+        r.sumsq += d * d;
+        r.abs_sum += std::fabs(double(v));
+        r.near_zero += v <= p.threshold;
+        r.min = std::min(r.min, v);
+        r.max = std::max(r.max, v);
+        if constexpr (F & kHistogram) counts[bin.slot(v)] += 1;
     }
+    return r;
 }
 
-void histogram_counts(const float *x, int64_t n, int64_t bins, double lo, double hi, int64_t *histogram) {
-    const double scale = double(bins) / (hi - lo);
-    for (int64_t i = 0; i < n; ++i) {
-        const double v = x[i];
-        if (v < lo || v > hi || std::isnan(v)) continue;
-        int64_t b = static_cast<int64_t>((v - lo) * scale);
-        histogram[std::min(b, bins - 1)] += 1;
-    }
+/// Runs the reduce_row instance for `features`: one compare per row, not per element.
+template <unsigned... F>
+__attribute__((always_inline)) inline Sums dispatch(unsigned features, const float *x, int64_t n,
+                                                   const Params &p, int64_t *counts,
+                                                   std::integer_sequence<unsigned, F...>) {
+    Sums r = {};
+    // Invalid combinations (squares without the sum) never match; they share instance 0.
+    (void)((features == F && valid(F) ? (r = reduce_row<valid(F) ? F : 0>(x, n, p, counts), true)
+                                      : false) || ...);
+    return r;
 }
 
-Partial reduce_chunk(const float *x, int64_t n, float threshold, float shift, int64_t bins,
-                     double lo, double hi, int64_t *histogram) {
-    double sum = 0, sumsq = 0;
+// Returns a trivial struct: clang 21 fails to emit the implicit constructor of a type with
+// default member initializers (Partial) that is only used inside target_clones functions.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+Sums reduce(unsigned features, const float *x, int64_t n, const Params &p, int64_t *counts) {
+    return dispatch(features, x, n, p, counts,
+                    std::make_integer_sequence<unsigned, kAllFeatures>{});
+}
+
+/// The reduction of one stretch of elements (merged pairwise with `merge`).
+struct Partial {
+    int64_t count = 0;
+    double mean = 0;  // mean of the chunk
+    double m2 = 0;    // sum of squared deviations from the chunk mean
+    double abs_sum = 0;
     int64_t near_zero = 0;
-    float mn = std::numeric_limits<float>::infinity(), mx = -mn;
-    moments(x, n, shift, threshold, sum, sumsq, near_zero, mn, mx);
-    if (bins > 0) histogram_counts(x, n, bins, lo, hi, histogram);
-    Partial p;
-    p.count = n;
-    const double mean_shifted = n ? sum / double(n) : 0;
-    p.mean = double(shift) + mean_shifted;
-    p.m2 = std::max(0.0, sumsq - sum * mean_shifted);
-    p.near_zero = near_zero;
-    p.min = mn;
-    p.max = mx;
-    return p;
-}
+    float min = kInf;
+    float max = -kInf;
+
+    Partial() = default;
+    Partial(const Sums &s, int64_t n, float shift)
+        : count(n), abs_sum(s.abs_sum), near_zero(s.near_zero), min(s.min), max(s.max) {
+        const double mean_shifted = n ? s.sum / double(n) : 0;
+        mean = double(shift) + mean_shifted;
+        m2 = std::max(0.0, s.sumsq - s.sum * mean_shifted);
+    }
+};
 
 void merge(Partial &a, const Partial &b) {
     if (b.count == 0) return;
@@ -118,54 +204,97 @@ void merge(Partial &a, const Partial &b) {
     a.m2 += b.m2 + delta * delta * double(a.count) * double(b.count) / n;
     a.mean += delta * double(b.count) / n;
     a.count += b.count;
+    a.abs_sum += b.abs_sum;
     a.near_zero += b.near_zero;
     a.min = std::min(a.min, b.min);
     a.max = std::max(a.max, b.max);
 }
 
-} // namespace
+constexpr uint32_t bit(int stat) { return 1u << stat; }
 
-extern "C" int ct_activation_stats(ct_tensor t, double threshold, int64_t bins, double lo,
-                                   double hi, ct_stats *stats, int64_t *histogram) {
-    CT_TRY({
-        if (bins > 0 && !(hi > lo)) throw std::invalid_argument("histogram needs hi > lo");
-        at::Tensor x = t->t.detach();
+void activation_stats(const at::Tensor &input, uint32_t mask, double threshold, int64_t bins,
+                      double lo, double hi, ct_stats *stats, int64_t *histogram) {
+    const float lo_f = float(lo), hi_f = float(hi);
+    if (bins > 0 && !(hi_f > lo_f)) throw std::invalid_argument("histogram needs hi > lo");
+    if (bins > (int64_t(1) << 24)) throw std::invalid_argument("histogram has over 2^24 bins");
+    unsigned features = 0;
+    if (mask & (bit(CT_STAT_MEAN) | bit(CT_STAT_STD))) features |= kSum;
+    if (mask & bit(CT_STAT_STD)) features |= kSquares;
+    if (mask & bit(CT_STAT_NEAR_ZERO)) features |= kNearZero;
+    if (mask & bit(CT_STAT_ABS_MEAN)) features |= kAbs;
+    if (mask & (bit(CT_STAT_MIN) | bit(CT_STAT_MAX))) features |= kMinMax;
+    if (bins > 0) features |= kHistogram;
+
+    at::Tensor x = input.detach();
+    const int64_t n = x.numel();
+    Partial total;
+    total.count = n;
+    std::vector<int64_t> counts(std::max<int64_t>(bins, 0), 0);
+    if (features != 0 && n > 0) {
         if (x.scalar_type() != at::kFloat) x = x.to(at::kFloat);
         x = x.contiguous();
         const float *data = x.data_ptr<float>();
-        const int64_t n = x.numel();
+        Params p{};
+        p.threshold = float(threshold);
         // Shift by an estimate of the mean (of the first elements), so that the shifted sum of
         // squares barely exceeds the sum of squared deviations and nothing cancels.
         double head = 0;
         const int64_t head_count = std::min<int64_t>(n, 64);
         for (int64_t i = 0; i < head_count; ++i) head += data[i];
-        const float shift = head_count ? float(head / double(head_count)) : 0.f;
+        p.shift = float(head / double(head_count));
+        // 16 ways while the sub-histograms fit in 32 KiB of L1, fewer for many bins.
+        int32_t ways = kLanes;
+        while (ways > 1 && (bins + 1) * ways > 4096) ways /= 2;
+        p.bin = {lo_f, hi_f, hi_f - lo_f, float(bins), int32_t(bins), ways, {}};
+        for (int l = 0; l < kLanes; ++l) p.bin.lane_slot[l] = l % ways;
+        const size_t slots = bins > 0 ? size_t(bins + 1) * size_t(ways) : 0;
 
         // libtorch splits the elements over its intra-op threads: TensorIterator::for_each is
         // compiled inside libtorch with OpenMP, whereas at::parallel_for is inlined here, where
         // it would silently run serially (this file is not built with OpenMP). Each range is
         // reduced on its own, then merged under a lock: once per range, not per element.
-        Partial total;
-        std::vector<int64_t> counts(std::max<int64_t>(bins, 0), 0);
+        total = Partial();
         std::mutex merge_lock;
         auto iter = at::TensorIteratorConfig().add_input(x).build();
         iter.for_each([&](char **ptrs, const int64_t *strides, int64_t size0, int64_t size1) {
-            std::vector<int64_t> local(counts.size(), 0);
+            std::vector<int64_t> local(slots, 0);
             Partial range;
             for (int64_t j = 0; j < size1; ++j) {
                 const float *row = reinterpret_cast<const float *>(ptrs[0] + j * strides[1]);
-                merge(range, reduce_chunk(row, size0, float(threshold), shift, bins, lo, hi, local.data()));
+                const Sums sums = reduce(features, row, size0, p, local.data());
+                merge(range, Partial(sums, size0, p.shift));
             }
             std::lock_guard<std::mutex> guard(merge_lock);
             merge(total, range);
-            for (size_t b = 0; b < local.size(); ++b) counts[b] += local[b];
+            for (int64_t b = 0; b < bins; ++b)
+                for (int32_t w = 0; w < ways; ++w) counts[b] += local[b * ways + w];
         }, /*grain_size=*/65536);
-        if (bins > 0) std::copy(counts.begin(), counts.end(), histogram);
-        stats->count = total.count;
-        stats->mean = total.count ? total.mean : std::nan("");
-        stats->std = total.count > 1 ? std::sqrt(total.m2 / double(total.count - 1)) : std::nan("");
-        stats->near_zero = total.count ? double(total.near_zero) / double(total.count) : std::nan("");
-        stats->min = total.count ? total.min : std::nan("");
-        stats->max = total.count ? total.max : std::nan("");
-    })
+    }
+    if (bins > 0) std::copy(counts.begin(), counts.end(), histogram);
+
+    const int64_t c = total.count;
+    stats->count = c;
+    std::fill(std::begin(stats->values), std::end(stats->values), std::nan(""));
+    auto set = [&](int stat, bool defined, double value) {
+        if ((mask & bit(stat)) && defined) stats->values[stat] = value;
+    };
+    set(CT_STAT_MEAN, c > 0, total.mean);
+    set(CT_STAT_STD, c > 1, std::sqrt(total.m2 / double(c - 1)));
+    set(CT_STAT_NEAR_ZERO, c > 0, double(total.near_zero) / double(c));
+    set(CT_STAT_ABS_MEAN, c > 0, total.abs_sum / double(c));
+    set(CT_STAT_MIN, c > 0, total.min);
+    set(CT_STAT_MAX, c > 0, total.max);
+}
+
+} // namespace
+
+extern "C" int ct_activation_stats(ct_tensor t, uint32_t mask, double threshold, int64_t bins,
+                                   double lo, double hi, ct_stats *stats, int64_t *histogram) {
+    CT_TRY(activation_stats(t->t, mask, threshold, bins, lo, hi, stats, histogram))
+}
+
+extern "C" const char *ct_stat_name(int index) {
+    static const char *const names[] = {"mean", "std", "near_zero", "abs_mean", "min", "max"};
+    static_assert(sizeof names / sizeof *names == CT_STAT_COUNT, "one name per statistic");
+    return index >= 0 && index < CT_STAT_COUNT ? names[index] : nullptr;
 }

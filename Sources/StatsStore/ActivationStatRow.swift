@@ -1,3 +1,5 @@
+import Statistics
+
 /// One layer's statistics for one batch: a row of `activation_stats`.
 public struct ActivationStatRow: Sendable, Equatable {
     public var runID: Int64
@@ -7,26 +9,19 @@ public struct ActivationStatRow: Sendable, Equatable {
     /// Global batch index, counted from 0 across epochs.
     public var batch: Int64
     public var epoch: Int64
-    public var mean: Double
-    /// Unbiased standard deviation.
-    public var std: Double
-    /// Share of values <= 0.05.
-    public var nearZero: Double
-    public var min: Double
-    public var max: Double
+    /// The statistics the hook computed; the others are stored as NULL.
+    public var values: StatValues
 
-    /// Creates a row; statistics not computed may be passed as `.nan` (stored as NULL).
-    public init(runID: Int64, path: String, kind: ActivationKind, batch: Int64, epoch: Int64,
-                mean: Double, std: Double, nearZero: Double, min: Double = .nan, max: Double = .nan) {
+    /// Creates a row.
+    public init(runID: Int64, path: String, kind: ActivationKind, batch: Int64, epoch: Int64, values: StatValues) {
         self.runID = runID
         self.path = path
         self.kind = kind
         self.batch = batch
         self.epoch = epoch
-        self.mean = mean
-        self.std = std
-        self.nearZero = nearZero
-        self.min = min
-        self.max = max
+        self.values = values
     }
+
+    /// The value of `statistic`, NaN when it was not computed (NULL).
+    public subscript(statistic: Statistic) -> Double { values[statistic] }
 }

@@ -11,6 +11,7 @@ public enum Schema {
     static let migrations: [Migration] = [
         Migration(version: 1, summary: "runs, modules, hooks, stats, histograms, metrics", sql: version1),
         Migration(version: 2, summary: "deleting a run deletes its rows", sql: version2),
+        Migration(version: 3, summary: "activation_stats.abs_mean", sql: version3),
     ]
 
     // Paths are stored as text in every row, not as module ids: offline users (sqlite3, pandas)
@@ -147,6 +148,12 @@ public enum Schema {
         DELETE FROM hooks WHERE run_id = OLD.id;
         DELETE FROM modules WHERE run_id = OLD.id;
     END;
+    """
+
+    // The mean of |x|, which tells a vanishing gradient whatever its sign. Rows recorded before
+    // (and hooks that do not ask for it) leave it NULL, like any statistic a hook did not compute.
+    static let version3 = """
+    ALTER TABLE activation_stats ADD COLUMN abs_mean REAL;
     """
 
     /// Applies every migration above the file's `user_version`, in one transaction.

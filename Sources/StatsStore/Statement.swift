@@ -107,6 +107,16 @@ public final class Statement {
     /// Number of columns in a result row.
     public var columnCount: Int32 { sqlite3_column_count(handle) }
 
+    /// The name of result column `index` (0-based): its alias, else the column's name.
+    public func columnName(at index: Int32) -> String? {
+        sqlite3_column_name(handle, index).map { String(cString: $0) }
+    }
+
+    /// The index of the result column called `name`, if the statement has one.
+    public func columnIndex(named name: String) -> Int32? {
+        (0..<columnCount).first { columnName(at: $0) == name }
+    }
+
     /// True when column `index` (0-based) of the current row is NULL.
     public func isNull(at index: Int32) -> Bool {
         sqlite3_column_type(handle, index) == SQLITE_NULL

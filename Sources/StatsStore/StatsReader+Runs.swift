@@ -40,7 +40,7 @@ extension StatsReader {
                 SELECT path, type, output_shape, params, trainable FROM modules WHERE run_id = ?1 ORDER BY position
                 """, [.integer(run)]) { s in
                 ModuleRecord(path: s.string(at: 0) ?? "", type: s.string(at: 1) ?? "",
-                             outputShape: (JSONText.parseIntegers(s.string(at: 2) ?? "") ?? []).map { Int($0) },
+                             outputShape: (JSONColumn.integers(s.string(at: 2) ?? "") ?? []).map { Int($0) },
                              params: s.int64(at: 3), trainable: s.int64(at: 4) != 0)
             }
         }
@@ -56,7 +56,7 @@ extension StatsReader {
                 """, [.integer(run)]) { s in
                 HookRecord(id: s.int64(at: 0), runID: s.int64(at: 1), path: s.string(at: 2) ?? "",
                            kind: ActivationKind(rawValue: s.string(at: 3) ?? "") ?? .forward,
-                           stats: JSONText.parseStrings(s.string(at: 4) ?? "") ?? [], every: s.int64(at: 5),
+                           stats: JSONColumn.strings(s.string(at: 4) ?? "") ?? [], every: s.int64(at: 5),
                            attachedBatch: s.int64(at: 6), detachedBatch: s.optionalInt64(at: 7))
             }
         }

@@ -5,11 +5,11 @@
 /// (run, path, kind, batch), so "the first row at or after batch b" is a B-tree seek.
 extension StatsReader {
     static let rowAtOrAfterSQL = """
-        SELECT batch, mean, std, near_zero, min, max FROM activation_stats
+        SELECT batch, \(StatColumns.list) FROM activation_stats
         WHERE run_id = ?1 AND path = ?2 AND kind = ?3 AND batch >= ?4 AND batch <= ?5 ORDER BY batch LIMIT 1
         """
     static let rangeSQL = """
-        SELECT batch, mean, std, near_zero, min, max FROM activation_stats
+        SELECT batch, \(StatColumns.list) FROM activation_stats
         WHERE run_id = ?1 AND path = ?2 AND kind = ?3 AND batch >= ?4 AND batch <= ?5 ORDER BY batch LIMIT ?6
         """
     static let lastBatchSQL = """
@@ -30,7 +30,8 @@ extension StatsReader {
         let all = try db.prepare(Self.rangeSQL)
         try all.bind(key + [.integer(range.from), .integer(range.to), .integer(Int64(limit) + 1)])
         var head = StatsSeries(runID: series.runID, layer: series.layer, kind: series.kind)
-        while try all.step() { head.append(row: all) }
+        let columns = StatColumns(all)
+        while try all.step() { head.append(row: all, columns: columns) }
         if head.count <= limit {
             series = head
             return true
@@ -46,10 +47,11 @@ extension StatsReader {
             return try seek.step()
         }
         guard try rowAtOrAfter(range.from) else { return true }
+        let seekColumns = StatColumns(seek)
         let lo = seek.int64(at: 0)
         let (span, overflow) = hi.subtractingReportingOverflow(lo)
         if overflow { return false }
-        series.append(row: seek)
+        series.append(row: seek, columns: seekColumns)
         // Targets lo + ceil(i·span/(L-1)), split as i·q + ceil(i·r/(L-1)) so no product overflows.
         let steps = Int64(limit - 1)
         let (q, r) = span.quotientAndRemainder(dividingBy: steps)
@@ -65,7 +67,7 @@ extension StatsReader {
                 while i < steps, target(i) <= previous { i += 1 }
                 continue
             }
-            if try rowAtOrAfter(target(i)), seek.int64(at: 0) > previous { series.append(row: seek) }
+            if try rowAtOrAfter(target(i)), seek.int64(at: 0) > previous { series.append(row: seek, columns: seekColumns) }
             i += 1
         }
         return true

@@ -1,3 +1,5 @@
+import Statistics
+
 /// Activation statistics and histograms.
 extension StatsReader {
     // Downsampling happens in SQL so a long run never crosses into Swift whole:
@@ -8,7 +10,7 @@ extension StatsReader {
     //    spaced, always the first (i = 0) and the last (i = L-1, the only row in its bucket).
     static let statsSQL = """
         WITH f AS (
-            SELECT batch, mean, std, near_zero, min, max,
+            SELECT batch, \(StatColumns.list),
                    row_number() OVER (ORDER BY batch) - 1 AS rn
             FROM activation_stats
             WHERE run_id = ?1 AND path = ?2 AND kind = ?3 AND batch >= ?4 AND batch <= ?5
@@ -16,7 +18,7 @@ extension StatsReader {
             SELECT *, row_number() OVER (ORDER BY batch) - 1 AS rn2, count(*) OVER () AS n
             FROM f WHERE rn % ?6 = 0
         )
-        SELECT batch, mean, std, near_zero, min, max FROM s
+        SELECT batch, \(StatColumns.list) FROM s
         WHERE ?7 IS NULL OR n <= ?7 OR rn2 = 0
            OR (rn2 * (?7 - 1)) / (n - 1) <> ((rn2 - 1) * (?7 - 1)) / (n - 1)
         ORDER BY batch
@@ -50,7 +52,8 @@ extension StatsReader {
                 try statement.bind([.integer(run), .text(layer), .text(kind.rawValue), .integer(range.from),
                                     .integer(range.to), .integer(Int64(every)),
                                     limit.map { .integer(Int64($0)) } ?? .null])
-                while try statement.step() { series.append(row: statement) }
+                let columns = StatColumns(statement)
+                while try statement.step() { series.append(row: statement, columns: columns) }
             }
             // An empty answer is fine for a known layer (no rows in range yet), an error otherwise.
             if series.count == 0 { try requireLayer(layer, run: run, in: db) }
@@ -66,17 +69,21 @@ extension StatsReader {
             try requireRun(run, in: db)
             // SQLite's documented bare-column rule: with max(), the other columns come from the
             // row holding the maximum.
-            return try rows(db, """
-                SELECT path, kind, max(batch), epoch, mean, std, near_zero, min, max
+            let statement = try db.prepare("""
+                SELECT path, kind, max(batch) AS batch, epoch, \(StatColumns.list)
                 FROM activation_stats WHERE run_id = ?1 AND (?2 IS NULL OR kind = ?2)
                 GROUP BY path, kind ORDER BY path, kind
-                """, [.integer(run), kind.map { .text($0.rawValue) } ?? .null]) { s in
-                ActivationStatRow(runID: run, path: s.string(at: 0) ?? "",
-                                  kind: ActivationKind(rawValue: s.string(at: 1) ?? "") ?? .forward,
-                                  batch: s.int64(at: 2), epoch: s.int64(at: 3), mean: s.double(at: 4),
-                                  std: s.double(at: 5), nearZero: s.double(at: 6), min: s.double(at: 7),
-                                  max: s.double(at: 8))
+                """)
+            try statement.bind([.integer(run), kind.map { .text($0.rawValue) } ?? .null])
+            let columns = StatColumns(statement)
+            var found: [ActivationStatRow] = []
+            while try statement.step() {
+                found.append(ActivationStatRow(runID: run, path: statement.string(at: 0) ?? "",
+                                               kind: ActivationKind(rawValue: statement.string(at: 1) ?? "") ?? .forward,
+                                               batch: columns.batch(statement), epoch: statement.int64(at: 3),
+                                               values: columns.values(statement)))
             }
+            return found
         }
     }
 
@@ -92,7 +99,7 @@ extension StatsReader {
                       .integer(to ?? .max)]) { s in
                 HistogramRow(runID: run, path: layer, kind: kind, batch: s.int64(at: 0), epoch: s.int64(at: 1),
                              lo: s.double(at: 2), hi: s.double(at: 3),
-                             counts: JSONText.parseIntegers(s.string(at: 4) ?? "") ?? [])
+                             counts: JSONColumn.integers(s.string(at: 4) ?? "") ?? [])
             }
             if found.isEmpty { try requireLayer(layer, run: run, in: db) }
             return found

@@ -1,14 +1,13 @@
-/// Per-batch statistics of one layer, columnar (one array per column), as HTTP serves them.
+import Statistics
+
+/// Per-batch statistics of one layer, columnar (one array per statistic), as HTTP serves them.
 public struct StatsSeries: Sendable, Equatable {
     public var runID: Int64
     public var layer: String
     public var kind: ActivationKind
     public var batch: [Int64] = []
-    public var mean: [Double] = []
-    public var std: [Double] = []
-    public var nearZero: [Double] = []
-    public var min: [Double] = []
-    public var max: [Double] = []
+    /// One column per statistic, in `Statistic.allCases` order; NaN where the row holds NULL.
+    private var columns = [[Double]](repeating: [], count: Statistic.allCases.count)
 
     /// Creates an empty series.
     public init(runID: Int64, layer: String, kind: ActivationKind) {
@@ -19,16 +18,23 @@ public struct StatsSeries: Sendable, Equatable {
 
     /// Number of batches in the series.
     public var count: Int { batch.count }
+
+    /// The column of `statistic`, one value per batch (NaN where not recorded).
+    public subscript(statistic: Statistic) -> [Double] {
+        get { columns[statistic.rawValue] }
+        set { columns[statistic.rawValue] = newValue }
+    }
+
+    /// Appends one batch's values.
+    public mutating func append(batch: Int64, values: StatValues) {
+        self.batch.append(batch)
+        for statistic in Statistic.allCases { columns[statistic.rawValue].append(values[statistic]) }
+    }
 }
 
 extension StatsSeries {
-    /// Appends the current row of a statement selecting batch, mean, std, near_zero, min, max.
-    mutating func append(row s: Statement) {
-        batch.append(s.int64(at: 0))
-        mean.append(s.double(at: 1))
-        std.append(s.double(at: 2))
-        nearZero.append(s.double(at: 3))
-        min.append(s.double(at: 4))
-        max.append(s.double(at: 5))
+    /// Appends the current row of a statement selecting `batch` and the statistics' columns.
+    mutating func append(row s: Statement, columns: StatColumns) {
+        append(batch: columns.batch(s), values: columns.values(s))
     }
 }

@@ -57,7 +57,7 @@ extension StatsWriter {
                         INSERT OR REPLACE INTO modules (run_id, position, path, type, output_shape, params, trainable)
                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                         """, [.integer(runID), .integer(Int64(position)), .text(module.path), .text(module.type),
-                              .text(JSONText.integers(module.outputShape)), .integer(module.params),
+                              .text(JSONColumn.text(module.outputShape)), .integer(module.params),
                               .integer(module.trainable ? 1 : 0)])
                 }
             }
@@ -71,7 +71,7 @@ extension StatsWriter {
                 INSERT INTO hooks (run_id, path, kind, stats, every, attached_batch, detached_batch)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 """, [.integer(hook.runID), .text(hook.path), .text(hook.kind.rawValue),
-                      .text(JSONText.strings(hook.stats)), .integer(hook.every), .integer(hook.attachedBatch),
+                      .text(JSONColumn.text(hook.stats)), .integer(hook.every), .integer(hook.attachedBatch),
                       hook.detachedBatch.map(SQLiteValue.integer) ?? .null])
             return db.lastInsertRowID
         }

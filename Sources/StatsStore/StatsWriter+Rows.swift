@@ -1,12 +1,16 @@
+import Statistics
+
 /// How each pending row becomes an INSERT; runs on the writer queue inside a transaction.
 extension StatsWriter {
-    // INSERT OR REPLACE: a hook detached and re-attached within one batch reports that batch
-    // twice; the later value wins instead of aborting the whole flush on the primary key.
+    // An upsert that keeps what the new row leaves NULL: two hooks on one layer asking for
+    // different statistics fill one row together, and a hook detached and re-attached within one
+    // batch reports that batch twice, the later values winning, instead of aborting the flush.
     static let insertStatSQL = """
-        INSERT OR REPLACE INTO activation_stats
-            (run_id, path, kind, batch, epoch, mean, std, near_zero, min, max)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        INSERT INTO activation_stats (run_id, path, kind, batch, epoch, \(StatColumns.list))
+        VALUES (?1, ?2, ?3, ?4, ?5, \(StatColumns.parameters(from: 6)))
+        ON CONFLICT (run_id, path, kind, batch) DO UPDATE SET epoch = excluded.epoch, \(StatColumns.mergeList)
         """
+    // INSERT OR REPLACE: the same batch reported twice (see above) keeps the later histogram.
     static let insertHistogramSQL = """
         INSERT OR REPLACE INTO histograms (run_id, module, kind, batch, epoch, lo, hi, counts)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -29,13 +33,12 @@ extension StatsWriter {
             switch row {
             case .stat(let r):
                 try cache.run(Self.insertStatSQL, [
-                    .integer(r.runID), .text(r.path), .text(r.kind.rawValue), .integer(r.batch),
-                    .integer(r.epoch), .real(r.mean), .real(r.std), .real(r.nearZero), .real(r.min), .real(r.max),
-                ])
+                    .integer(r.runID), .text(r.path), .text(r.kind.rawValue), .integer(r.batch), .integer(r.epoch),
+                ] + StatColumns.bindings(r.values))
             case .histogram(let r):
                 try cache.run(Self.insertHistogramSQL, [
                     .integer(r.runID), .text(r.path), .text(r.kind.rawValue), .integer(r.batch),
-                    .integer(r.epoch), .real(r.lo), .real(r.hi), .text(JSONText.integers(r.counts)),
+                    .integer(r.epoch), .real(r.lo), .real(r.hi), .text(JSONColumn.text(r.counts)),
                 ])
             case .batchMetric(let r):
                 try cache.run(Self.insertBatchMetricSQL, [

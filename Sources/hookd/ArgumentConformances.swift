@@ -1,4 +1,5 @@
 import ArgumentParser
+import Rendering
 import StatsStore
 
 // Option values parsed straight into library types.

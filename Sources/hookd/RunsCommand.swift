@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Rendering
 import StatsStore
 
 /// `hookd runs --db FILE`: the runs recorded in a stats file.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Rendering
 import StatsStore
 
 /// `hookd stats --db FILE [--run ID] [--layer PATH [--from B] [--to B] [--every N] [--limit N]] [--kind …] [--format …]`:

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HookKit
 @testable import Torch
+import Statistics
 
 @Suite("Parity: HookKit models vs fastai/torchvision")
 struct ModelParityTests {
@@ -37,9 +38,9 @@ struct ModelParityTests {
         let statsPaths = try #require(f.config["stats_modules"] as? [String])
         #expect(model.leafModules().filter { hasParams($0.module) }.map(\.path) == statsPaths)
         let statsModules = try statsPaths.map { try #require(model.module(at: $0)) }
-        let activationStats = ActivationStats()
+        let activationStats = ActivationStats(histogram: true)
         let hooks = Hooks(statsModules) { module, input, output in
-            try activationStats.hook(module, input, output)
+            try activationStats.summary(of: output)
         }
         defer { hooks.remove() }
 
@@ -72,10 +73,13 @@ struct ModelParityTests {
         for (path, summary) in zip(statsPaths, hooks.stored) {
             let s = try #require(summary, "no stats stored for \(path)")
             let want = try f.doubles("stats:\(path)")
-            expectClose([s.mean, s.std], Array(want[0...1]), "stats:\(path) mean/std", rtol: 1e-5, atol: 1e-6)
+            expectClose([s[.mean], s[.std]], Array(want[0...1]), "stats:\(path) mean/std", rtol: 1e-5, atol: 1e-6)
             // A count ratio: one element is >= 1/12544 here, so 1e-12 only absorbs Foundation's
             // JSON parser, which reads some doubles one ulp off on Linux.
-            #expect(Swift.abs(s.nearZero - want[2]) < 1e-12, "stats:\(path) near_zero \(s.nearZero) vs \(want[2])")
+            #expect(Swift.abs(s[.nearZero] - want[2]) < 1e-12, "stats:\(path) near_zero \(s[.nearZero]) vs \(want[2])")
+            expectClose([s[.absMean]], [want[3]], "stats:\(path) abs_mean", rtol: 1e-5, atol: 1e-7)
+            // Counts, not sums: the fused pass must bin every value exactly as torch.histc does.
+            #expect(s.histogram == (try f.doubles("histc:\(path)")).map { Int64($0) }, "histc:\(path)")
         }
     }
 

@@ -17,7 +17,7 @@ struct RunSpecTests {
         #expect(spec.data.path == "/usr/share/datasets/fashion-mnist")
         #expect(spec.train.epochs == 1 && spec.train.batchSize == 64 && spec.train.optimizer == .adam)
         #expect(spec.train.lr == 0.003 && spec.train.schedule == .oneCycle && spec.train.seed == 42)
-        #expect(spec.hooks == [HookSpec(modules: .params, kind: .forward, stats: [.mean, .std, .nearZero], every: 1)])
+        #expect(spec.hooks == [HookSpec(modules: .params, kind: .forward, stats: [.scalar(.mean), .scalar(.std), .scalar(.nearZero)], every: 1)])
     }
 
     @Test func imageFolderTakesSizeAndChannels() throws {
@@ -41,7 +41,7 @@ struct RunSpecTests {
         let spec = try RunSpec.parse(Data(Self.valid.utf8))
         #expect(spec.name == "run")
         #expect(spec.train.batchSize == 64)
-        #expect(spec.hooks == [HookSpec(modules: .paths(["0.0"]), kind: .forward, stats: [.mean, .std], every: 1)])
+        #expect(spec.hooks == [HookSpec(modules: .paths(["0.0"]), kind: .forward, stats: [.scalar(.mean), .scalar(.std)], every: 1)])
         let noHooks = try RunSpec.parse(Data(Self.valid.replacingOccurrences(
             of: #""hooks": [{"modules": ["0.0"], "stats": ["mean", "std"]}]"#, with: #""hooks": []"#).utf8))
         #expect(noHooks.hooks.isEmpty)

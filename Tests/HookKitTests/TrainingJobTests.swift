@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HookKit
 @testable import Torch
+import Statistics
 
 @Suite("TrainingJob on synthetic data")
 struct TrainingJobTests {
@@ -30,7 +31,7 @@ struct TrainingJobTests {
         #expect(job.stats.records(for: "2.0").map(\.batch) == [0, 1, 2, 3])
         #expect(job.stats.records(for: "1.1").map(\.batch) == [0, 2])
         #expect(records.count == 10)
-        #expect(records.allSatisfy { $0.kind == .forward && $0.summary.count > 0 && $0.summary.std.isFinite })
+        #expect(records.allSatisfy { $0.kind == .forward && $0.summary.count > 0 && $0.summary[.std].isFinite })
     }
 
     @Test func paramsHookCoversEveryParameterisedLeaf() throws {

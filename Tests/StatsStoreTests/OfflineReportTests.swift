@@ -1,6 +1,8 @@
 import Foundation
+import Rendering
 import Testing
 @testable import StatsStore
+import Statistics
 
 @Suite("OfflineReport")
 struct OfflineReportTests {
@@ -83,8 +85,8 @@ struct OfflineReportTests {
         #expect(lines.last?.hasPrefix("    4") == true)
 
         let csv = try report.stats(layer: "0.0", format: .csv)
-        #expect(csv.split(separator: "\n").first == "batch,mean,std,near_zero,min,max")
-        #expect(csv.split(separator: "\n")[2] == "1,1.0,0.1,0.5,-1.0,2.0")
+        #expect(csv.split(separator: "\n").first == "batch,mean,std,near_zero,abs_mean,min,max")
+        #expect(csv.split(separator: "\n")[2] == "1,1.0,0.1,0.5,,-1.0,2.0")
 
         let json = try report.stats(layer: "1", kind: .backward, format: .json)
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
@@ -100,9 +102,9 @@ struct OfflineReportTests {
         let report = try OfflineReport(databasePath: try fixture(dir))
         let csv = try report.stats(format: .csv).split(separator: "\n")
         #expect(csv == [
-            "path,kind,batch,epoch,mean,std,near_zero,min,max",
-            "0.0,forward,4,0,4.0,0.4,0.5,-4.0,8.0",
-            "1,backward,1,0,1.0,0.1,0.5,-1.0,2.0",
+            "path,kind,batch,epoch,mean,std,near_zero,abs_mean,min,max",
+            "0.0,forward,4,0,4.0,0.4,0.5,,-4.0,8.0",
+            "1,backward,1,0,1.0,0.1,0.5,,-1.0,2.0",
         ])
         let json = try report.stats(run: 1, format: .json)
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
@@ -132,14 +134,15 @@ struct OfflineReportTests {
     func nanRendering() throws {
         var series = StatsSeries(runID: 1, layer: "x", kind: .forward)
         series.batch = [0]
-        series.mean = [.nan]
-        series.std = [.infinity]
-        series.nearZero = [0]
-        series.min = [0]
-        series.max = [0]
+        series[.mean] = [.nan]
+        series[.std] = [.infinity]
+        series[.nearZero] = [0]
+        series[.absMean] = [.nan]
+        series[.min] = [0]
+        series[.max] = [0]
         let json = OfflineReport.render(series, format: .json)
         #expect(json.contains("\"mean\":[null]") && json.contains("\"std\":[null]"))
         #expect(try JSONSerialization.jsonObject(with: Data(json.utf8)) is [String: Any])
-        #expect(OfflineReport.render(series, format: .csv).hasSuffix("0,,inf,0.0,0.0,0.0\n"))
+        #expect(OfflineReport.render(series, format: .csv).hasSuffix("0,,inf,0.0,,0.0,0.0\n"))
     }
 }

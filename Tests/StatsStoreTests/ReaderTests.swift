@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StatsStore
+import Statistics
 
 @Suite("StatsReader")
 struct ReaderTests {
@@ -79,7 +80,7 @@ struct ReaderTests {
         let limited = try reader.stats(run: run, layer: "0.0", every: 10, limit: 3).batch
         #expect(limited == [0, 500, 990])
         let series = try reader.stats(run: run, layer: "0.0", from: 3, to: 4)
-        #expect(series.mean == [3, 4] && series.std == [0.3, 0.4] && series.nearZero == [0.5, 0.5])
+        #expect(series[.mean] == [3, 4] && series[.std] == [0.3, 0.4] && series[.nearZero] == [0.5, 0.5])
         // A known layer with nothing in range is an empty series, not an error.
         #expect(try reader.stats(run: run, layer: "2").count == 0)
         #expect(try reader.stats(run: run, layer: "0.0", kind: .backward).count == 0)
@@ -114,7 +115,7 @@ struct ReaderTests {
         #expect(latest.map(\.path) == ["0.0", "1", "1"])
         #expect(latest.map(\.kind) == [.forward, .backward, .forward])
         #expect(latest.map(\.batch) == [999, 6, 9])
-        #expect(latest[0].mean == 999 && latest[0].max == 1998)
+        #expect(latest[0][.mean] == 999 && latest[0][.max] == 1998)
         #expect(try reader.latestStats(run: run, kind: .backward).map(\.batch) == [6])
         #expect(try reader.latestRunID() == run)
         #expect(try reader.runs().map(\.id) == [run])

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 import Testing
 @testable import StatsStore
 
@@ -27,7 +28,7 @@ struct SchemaTests {
             "runs": ["id", "name", "spec", "status", "created_at", "started_at", "finished_at", "error"],
             "modules": ["run_id", "path", "type", "output_shape", "params", "trainable"],
             "hooks": ["id", "run_id", "path", "kind", "stats", "every", "attached_batch", "detached_batch"],
-            "activation_stats": ["run_id", "path", "kind", "batch", "epoch", "mean", "std", "near_zero", "min", "max"],
+            "activation_stats": ["run_id", "path", "kind", "batch", "epoch", "mean", "std", "near_zero", "abs_mean", "min", "max"],
             "histograms": ["run_id", "module", "kind", "batch", "counts"],
             "batch_metrics": ["run_id", "batch", "epoch", "loss", "lr"],
             "epoch_metrics": ["run_id", "epoch", "train_loss", "valid_loss", "accuracy", "seconds"],
@@ -83,6 +84,25 @@ struct SchemaTests {
         #expect(try db.scalarInt("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'note'") == 1)
         // Running again is a no-op, not an "duplicate column" error.
         try Schema.migrate(db, migrations: v2)
+    }
+
+    @Test("a version 2 file gains abs_mean: its rows are kept and read back with abs_mean not recorded")
+    func migrateToAbsMean() throws {
+        let dir = try TempDir()
+        let path = dir.path("v2.db")
+        let db = try Connection(path: path)
+        try Schema.migrate(db, migrations: Array(Schema.migrations.prefix(2)))
+        try db.execute("INSERT INTO runs (name, spec) VALUES ('old', '{}')")
+        try db.execute("""
+            INSERT INTO activation_stats (run_id, path, kind, batch, epoch, mean, std, near_zero, min, max)
+            VALUES (1, '0.0', 'forward', 0, 0, 0.5, 1.5, 0.25, -1, 2)
+            """)
+        try db.close()
+        try StatsWriter(path: path).close()
+        let series = try StatsReader(path: path).stats(run: 1, layer: "0.0")
+        #expect(series.batch == [0] && series[.mean] == [0.5] && series[.std] == [1.5] && series[.max] == [2])
+        #expect(series[.absMean].count == 1 && series[.absMean][0].isNaN)
+        #expect(try Connection(path: path).userVersion() == 3)
     }
 
     @Test("a file from a newer hookd is refused, by writer and reader alike")

@@ -2,6 +2,7 @@ import CSQLite
 import Foundation
 import Testing
 @testable import StatsStore
+import Statistics
 
 @Suite("StatsWriter")
 struct WriterTests {
@@ -26,10 +27,7 @@ struct WriterTests {
         let reader = try StatsReader(path: path)
         let series = try reader.stats(run: run, layer: "0.0")
         #expect(series.batch == Array(0..<1000))
-        #expect(series.mean == rows.map(\.mean))
-        #expect(series.std == rows.map(\.std))
-        #expect(series.min == rows.map(\.min))
-        #expect(series.max == rows.map(\.max))
+        for statistic in [Statistic.mean, .std, .min, .max] { #expect(series[statistic] == rows.map { $0[statistic] }) }
         #expect(try rowCount(path, "activation_stats") == 1000)
         #expect(try reader.batchMetrics(run: run) == [BatchMetricRow(runID: run, batch: 999, epoch: 9, loss: 0.25, lr: 0.003)])
         #expect(try reader.epochMetrics(run: run) == [

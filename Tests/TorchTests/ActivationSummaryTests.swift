@@ -1,3 +1,5 @@
+import CTorch
+import Statistics
 import Testing
 @testable import Torch
 
@@ -20,11 +22,11 @@ struct ActivationSummaryTests {
         let s = try t.activationSummary()
         let r = try reference(t)
         #expect(s.count == count)
-        expectClose(s.mean, r.mean, "mean")
-        expectClose(s.std, r.std, "std")
-        expectClose(s.nearZero, r.nearZero, rel: 1e-12, "near_zero")
-        #expect(s.min == Double(try t.min().item()))
-        #expect(s.max == Double(try t.max().item()))
+        expectClose(s[.mean], r.mean, "mean")
+        expectClose(s[.std], r.std, "std")
+        expectClose(s[.nearZero], r.nearZero, rel: 1e-12, "near_zero")
+        #expect(s[.min] == Double(try t.min().item()))
+        #expect(s[.max] == Double(try t.max().item()))
     }
 
     @Test func stdStaysAccurateWithAHugeOffset() throws {
@@ -32,7 +34,7 @@ struct ActivationSummaryTests {
         let t = try Tensor.randn([1_000_000]) * 1.0 + 100_000
         let s = try t.activationSummary()
         let r = try reference(t)
-        expectClose(s.std, r.std, "std with offset 1e5")
+        expectClose(s[.std], r.std, "std with offset 1e5")
     }
 
     @Test func histogramFollowsHistc() throws {
@@ -45,7 +47,37 @@ struct ActivationSummaryTests {
     @Test func worksOnNonContiguousViews() throws {
         let t = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3]).transposed(0, 1)
         let s = try t.activationSummary()
-        #expect(s.mean == 3.5)
-        #expect(s.min == 1 && s.max == 6)
+        #expect(s[.mean] == 3.5)
+        #expect(s[.min] == 1 && s[.max] == 6)
+    }
+
+    @Test("Statistic lists the kernel's statistics in the kernel's order")
+    func statisticsMatchTheKernel() {
+        #expect(Statistic.allCases.count == Int(CT_STAT_COUNT))
+        for statistic in Statistic.allCases {
+            #expect(ct_stat_name(Int32(statistic.rawValue)).map { String(cString: $0) } == statistic.name)
+        }
+        #expect(ct_stat_name(Int32(CT_STAT_COUNT)) == nil)
+    }
+
+    @Test(arguments: [(1_000, 0.0), (100_003, -0.2), (10_000_000, 3.0)])
+    func absMeanMatchesTorch(count: Int, offset: Double) throws {
+        Torch.manualSeed(3)
+        let t = try Tensor.randn([count]) + offset
+        let s = try t.activationSummary([.absMean])
+        expectClose(s[.absMean], try t.to(.float64).abs().mean().item(), "abs_mean")
+    }
+
+    @Test("only the statistics asked for are computed; the rest read as not computed")
+    func computesWhatIsAsked() throws {
+        let t = try Tensor([-2, 0, 0.5, 3, 8.5], shape: [5])
+        let s = try t.activationSummary([.mean, .max], histogram: HistogramBins(count: 2, low: 0, high: 10))
+        #expect(s.values.computed == [.mean, .max])
+        #expect(s[.mean] == 2 && s[.max] == 8.5)
+        #expect(s.values.value(.std) == nil && s[.std].isNaN && s[.nearZero].isNaN)
+        #expect(s.histogram == [3, 1])
+        let histogramOnly = try t.activationSummary([], histogram: .fastai)
+        #expect(histogramOnly.values.computed == [] && histogramOnly.count == 5)
+        #expect(histogramOnly.histogram.reduce(0, +) == 4)
     }
 }

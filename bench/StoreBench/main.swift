@@ -3,6 +3,7 @@
 import Dispatch
 import Foundation
 import StatsStore
+import Statistics
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let rows = Int(arguments[2]) else {
@@ -22,8 +23,9 @@ var written = 0
 while written < rows {
     let n = min(layers.count, rows - written)
     writer.record((0..<n).map { i in
-        ActivationStatRow(runID: run, path: layers[i], kind: .forward, batch: batch, epoch: 0,
-                          mean: Double(batch) * 1e-3, std: 1 + Double(i) * 1e-2, nearZero: 0.5, min: -3, max: 3)
+        ActivationStatRow(runID: run, path: layers[i], kind: .forward, batch: batch, epoch: 0, values: StatValues([
+            .mean: Double(batch) * 1e-3, .std: 1 + Double(i) * 1e-2, .nearZero: 0.5, .min: -3, .max: 3,
+        ]))
     })
     written += n
     batch += 1

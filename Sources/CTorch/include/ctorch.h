@@ -169,20 +169,34 @@ int ct_adam_step(const ct_tensor *params, const ct_tensor *exp_avg, const ct_ten
                  double weight_decay, bool decoupled);
 
 /* ---------- fused activation statistics ---------- */
+/// The scalar statistics the fused kernel computes, by index into `ct_stats.values`.
+/// Swift's `Statistic` lists them in this order (a test checks it against `ct_stat_name`).
+enum {
+    CT_STAT_MEAN = 0,       /* mean */
+    CT_STAT_STD = 1,        /* unbiased (n - 1) standard deviation */
+    CT_STAT_NEAR_ZERO = 2,  /* share of elements <= threshold */
+    CT_STAT_ABS_MEAN = 3,   /* mean of |x| */
+    CT_STAT_MIN = 4,
+    CT_STAT_MAX = 5,
+    CT_STAT_COUNT = 6,      /* number of statistics above */
+    CT_STAT_CAPACITY = 8    /* length of ct_stats.values: room to add a statistic */
+};
 /// Statistics of one tensor from one parallel pass over its elements.
 typedef struct {
     int64_t count;
-    double mean;
-    double std;        /* unbiased (n - 1) */
-    double near_zero;  /* share of elements <= threshold */
-    double min;
-    double max;
+    /// values[CT_STAT_x]; NaN for statistics not asked for (and for an empty tensor).
+    double values[CT_STAT_CAPACITY];
 } ct_stats;
-/// Fills `stats`; when `bins` > 0, also `histogram[bins]` counts over [lo, hi] (torch.histc's
-/// binning: values outside are ignored, hi falls in the last bin). Sums are two-level (per-chunk
-/// double partials), so std stays accurate on large tensors with large offsets.
-int ct_activation_stats(ct_tensor t, double threshold, int64_t bins, double lo, double hi,
-                        ct_stats *stats, int64_t *histogram);
+/// Computes the statistics whose bit (1u << CT_STAT_x) is set in `mask`, and when `bins` > 0,
+/// `histogram[bins]` counts over [lo, hi] (torch.histc's binning: values outside and NaN are
+/// ignored, hi falls in the last bin), all in the same single pass over memory. Work for
+/// statistics not asked for is skipped. Sums are two-level (per-chunk double partials), so std
+/// stays accurate on large tensors with large offsets.
+int ct_activation_stats(ct_tensor t, uint32_t mask, double threshold, int64_t bins, double lo,
+                        double hi, ct_stats *stats, int64_t *histogram);
+/// The name of statistic `index` ("mean", "std", "near_zero", "abs_mean", "min", "max"), or NULL
+/// for an index >= CT_STAT_COUNT.
+const char *ct_stat_name(int index);
 
 /* ---------- runtime ---------- */
 void ct_manual_seed(uint64_t seed);

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import HookKit
+import Rendering
 import StatsStore
 
 extension DaemonAPI {
@@ -117,13 +118,7 @@ extension DaemonAPI {
         let r = try JSONObjectReader(try JSONValue.parse(body))
         let layer = try r.requiredString("layer")
         let kind = try r.choice("kind", HookKind.self) ?? .forward
-        let names = try r.stringArray("stats") ?? ["mean", "std", "near_zero"]
-        let stats = try names.enumerated().map { index, name in
-            guard let stat = HookSpec.Stat(rawValue: name) else {
-                throw SpecError(path: "$.stats[\(index)]", message: "unknown statistic \"\(name)\"; expected one of \(HookSpec.Stat.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return stat
-        }
+        let stats = try r.stringArray("stats").map { try HookSpec.Stat.parse($0, path: r.child("stats")) } ?? HookSpec.Stat.defaults
         let every = try r.int("every", range: 1...1_000_000) ?? 1
         try r.finish()
         if layer.isEmpty { throw SpecError(path: "$.layer", message: "must not be empty") }

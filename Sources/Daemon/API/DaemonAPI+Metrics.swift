@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Statistics
 
 extension DaemonAPI {
     /// Prometheus text exposition format 0.0.4: counters end in `_total`, one HELP/TYPE per family.
@@ -36,11 +37,10 @@ extension DaemonAPI {
         }
         let latest = s.latest.values.sorted { ($0.path, $0.kind) < ($1.path, $1.kind) }
         let layer = { (l: LatestStat) in [("layer", l.path), ("kind", l.kind)] }
-        family("hookd_activation_mean", "gauge", "Mean of the layer's last recorded activations (or gradients).",
-               latest.map { (layer($0), $0.mean) })
-        family("hookd_activation_std", "gauge", "Unbiased std of the layer's last recorded activations.", latest.map { (layer($0), $0.std) })
-        family("hookd_activation_near_zero", "gauge", "Share of the layer's last recorded values <= 0.05.",
-               latest.map { (layer($0), $0.nearZero) })
+        for statistic in Statistic.allCases {
+            family(statistic.metricName, "gauge", "\(statistic.help) of the layer's last recorded activations (or gradients).",
+                   latest.compactMap { l in l.values.value(statistic).map { (layer(l), $0) } })
+        }
         family("hookd_activation_batch", "gauge", "Global batch of the layer's last recorded statistics.",
                latest.map { (layer($0), Double($0.batch)) })
         family("hookd_hooks_attached", "gauge", "Hooks attached to the active run.", [([], Double(s.openHooks.count))])

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import HookKit
+import Rendering
 import StatsStore
 
 extension DaemonAPI {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Rendering
 import StatsStore
 
 extension DaemonAPI {

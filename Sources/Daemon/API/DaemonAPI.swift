@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import HookKit
+import Rendering
 import StatsStore
 
 /// The HTTP API of SPEC §5 over a `DaemonCore`: a pure `Router`, testable without a socket.

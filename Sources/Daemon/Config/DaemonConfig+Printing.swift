@@ -1,4 +1,5 @@
 import HTTPServer
+import Rendering
 import StatsStore
 
 extension DaemonConfig {

@@ -220,10 +220,15 @@ final class SessionCallback: LearnerCallback, ActivationStatsSink {
                 s.latest = [:]
                 s.latestRunID = runID
             }
-            for r in records {
-                s.latest["\(r.path)|\(r.kind.rawValue)"] = LatestStat(
-                    path: r.path, kind: r.kind.rawValue, batch: r.batch, mean: r.summary.mean, std: r.summary.std,
-                    nearZero: r.summary.nearZero)
+            // Several hooks on one layer each add what they computed to the batch's values.
+            for r in records where !r.summary.values.computed.isEmpty {
+                let key = "\(r.path)|\(r.kind.rawValue)"
+                var values = r.summary.values
+                if let previous = s.latest[key], previous.batch == r.batch {
+                    values = previous.values
+                    values.merge(r.summary.values)
+                }
+                s.latest[key] = LatestStat(path: r.path, kind: r.kind.rawValue, batch: r.batch, values: values)
             }
         }
     }

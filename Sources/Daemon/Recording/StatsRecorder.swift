@@ -65,13 +65,13 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
 
     public func record(_ records: [ActivationRecord]) {
         guard isEnabled else { return }
-        writer.record(records.map { r in
-            ActivationStatRow(runID: runID, path: r.path, kind: ActivationKind(r.kind), batch: Int64(r.batch), epoch: Int64(r.epoch),
-                              mean: r.summary.mean, std: r.summary.std, nearZero: r.summary.nearZero,
-                              min: r.summary.min, max: r.summary.max)
+        // A histogram-only hook leaves the layer's scalar row to the hooks that fill it.
+        writer.record(records.filter { !$0.summary.values.computed.isEmpty }.map { r in
+            ActivationStatRow(runID: runID, path: r.path, kind: ActivationKind(r.kind), batch: Int64(r.batch),
+                              epoch: Int64(r.epoch), values: r.summary.values)
         })
-        for r in records where !r.summary.histogram.isEmpty && job.requestedStats[r.hookID]?.contains(.histogram) == true {
-            let bins = job.stats.histogram ?? .fastai
+        for r in records where !r.summary.histogram.isEmpty {
+            guard let bins = job.stats.request(for: r.hookID).histogram else { continue }
             writer.record(HistogramRow(runID: runID, path: r.path, kind: ActivationKind(r.kind), batch: Int64(r.batch),
                                        epoch: Int64(r.epoch), lo: bins.low, hi: bins.high, counts: r.summary.histogram))
         }

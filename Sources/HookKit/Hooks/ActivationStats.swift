@@ -1,29 +1,62 @@
+import Statistics
 import Torch
 
 /// fastai's `ActivationStats`: per hooked module and recorded training batch, the mean, unbiased
-/// std and near-zero share (values <= 0.05) of its output, plus min, max and an optional
-/// 40-bin histogram over [0, 10].
+/// std and near-zero share (values <= 0.05) of its output, plus |x|'s mean, min, max and an
+/// optional 40-bin histogram over [0, 10].
 ///
 /// Statistics come from one fused pass over each activation (`Tensor.activationSummary`),
-/// not three reductions and three round trips per layer. Records go to `records` (unless
-/// `keepInMemory` is false) and to every sink, once per batch.
+/// not three reductions and three round trips per layer. Each hook computes what its
+/// `StatRequest` asks for (by default everything the initialiser names). Records go to
+/// `records` (unless `keepInMemory` is false) and to every sink, once per batch.
 public final class ActivationStats: HookCallback<ActivationSummary> {
-    public let histogram: HistogramBins?
+    /// What a hook computes unless `attach(path:module:kind:every:request:)` says otherwise.
+    public let defaultRequest: StatRequest
     public let nearZeroThreshold: Double
     public let keepInMemory: Bool
     public private(set) var records: [ActivationRecord] = []
     public var sinks: [ActivationStatsSink] = []
+    /// Requests that differ from `defaultRequest`, by entry id.
+    private var requests: [Int: StatRequest] = [:]
 
     public init(modules: [Module]? = nil, every: Int = 1, histogram: Bool = false, nearZeroThreshold: Double = 0.05,
                 keepInMemory: Bool = true, removeAtEnd: Bool = true, includeParamless: Bool = false) {
-        self.histogram = histogram ? .fastai : nil
+        defaultRequest = StatRequest(scalars: .all, histogram: histogram ? .fastai : nil)
         self.nearZeroThreshold = nearZeroThreshold
         self.keepInMemory = keepInMemory
         super.init(modules: modules, every: every, removeAtEnd: removeAtEnd, includeParamless: includeParamless)
     }
 
-    override public func hook(_ module: Module, _ input: Tensor?, _ output: Tensor) throws -> ActivationSummary {
-        try output.activationSummary(nearZeroThreshold: nearZeroThreshold, histogram: histogram)
+    /// Hooks `module` from the next batch on, computing what `request` asks for.
+    @discardableResult
+    public func attach(path: String, module: Module, kind: HookKind = .forward, every: Int? = nil,
+                       request: StatRequest) -> Entry {
+        let entry = attach(path: path, module: module, kind: kind, every: every)
+        requests[entry.id] = request
+        return entry
+    }
+
+    /// What the entry with `id` computes.
+    public func request(for id: Int) -> StatRequest { requests[id] ?? defaultRequest }
+
+    override public func detach(id: Int) -> Entry? {
+        requests[id] = nil
+        return super.detach(id: id)
+    }
+
+    override public func removeAll() {
+        requests = [:]
+        super.removeAll()
+    }
+
+    override public func hook(_ entry: Entry, _ input: Tensor?, _ output: Tensor) throws -> ActivationSummary {
+        try summary(of: output, request: request(for: entry.id))
+    }
+
+    /// What a hook with `request` (by default `defaultRequest`) records of `output`.
+    public func summary(of output: Tensor, request: StatRequest? = nil) throws -> ActivationSummary {
+        let request = request ?? defaultRequest
+        return try output.activationSummary(request.scalars, nearZeroThreshold: nearZeroThreshold, histogram: request.histogram)
     }
 
     override public func beginFit(_ learner: Learner) throws {
@@ -51,8 +84,8 @@ public final class ActivationStats: HookCallback<ActivationSummary> {
         let perPath = paths.map { records(for: $0) }
         let batches = perPath.map(\.count).min() ?? 0
         var values: [Float] = []
-        for pick in [{ (s: ActivationSummary) in s.mean }, { $0.std }] {
-            for rows in perPath { values += rows.prefix(batches).map { Float(pick($0.summary)) } }
+        for statistic in [Statistic.mean, .std] {
+            for rows in perPath { values += rows.prefix(batches).map { Float($0.summary[statistic]) } }
         }
         return try Tensor(values, shape: [2, paths.count, batches])
     }

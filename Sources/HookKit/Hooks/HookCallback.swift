@@ -46,8 +46,8 @@ open class HookCallback<Stored>: LearnerCallback {
         self.includeParamless = includeParamless
     }
 
-    /// Computes what to keep of one module's forward (input, output) or backward (grads).
-    open func hook(_ module: Module, _ input: Tensor?, _ output: Tensor) throws -> Stored {
+    /// Computes what to keep of one entry's forward (input, output) or backward (grads).
+    open func hook(_ entry: Entry, _ input: Tensor?, _ output: Tensor) throws -> Stored {
         fatalError("\(type(of: self)) must override hook(_:_:_:)")
     }
 
@@ -61,9 +61,9 @@ open class HookCallback<Stored>: LearnerCallback {
         nextID += 1
         // No detach here: an idle hook must cost only the flag check below, and the statistics
         // kernel reads values without autograd anyway. Subclasses detach what they keep.
-        entry.hook = Hook(module, kind: kind, detach: false) { [weak self, weak entry] module, input, output -> Stored? in
+        entry.hook = Hook(module, kind: kind, detach: false) { [weak self, weak entry] _, input, output -> Stored? in
             guard let self, let entry, let iteration = self.recordingIteration, iteration % entry.every == 0 else { return nil }
-            let value = try self.hook(module, input, output)
+            let value = try self.hook(entry, input, output)
             entry.pending = value
             return nil
         }
@@ -73,7 +73,7 @@ open class HookCallback<Stored>: LearnerCallback {
 
     /// Unhooks the entry with `id`; it records nothing after the current batch. Returns it, if found.
     @discardableResult
-    public func detach(id: Int) -> Entry? {
+    open func detach(id: Int) -> Entry? {
         guard let index = entries.firstIndex(where: { $0.id == id }) else { return nil }
         let entry = entries.remove(at: index)
         entry.hook?.remove()
@@ -82,7 +82,7 @@ open class HookCallback<Stored>: LearnerCallback {
     }
 
     /// Removes every hook.
-    public func removeAll() {
+    open func removeAll() {
         for entry in entries { entry.hook?.remove() }
         entries = []
     }

@@ -15,7 +15,7 @@ public final class TrainingJob {
     public let stats: ActivationStats
     /// The model summary on one input of the data's shape, taken before training.
     public let summary: ModelSummary
-    /// The statistics each hook entry (by `Entry.id`) was asked to record.
+    /// The statistics each hook entry (by `Entry.id`) was asked to record, as its spec named them.
     public private(set) var requestedStats: [Int: [HookSpec.Stat]] = [:]
 
     /// Loads the data and builds the model, optimizer and hooks of `spec`.
@@ -35,13 +35,12 @@ public final class TrainingJob {
         model = try ModelFactory.make(spec.model, inputShape: data.inputShape, classes: data.classes.count)
         optimizer = try Self.makeOptimizer(spec.train, parameters: model.parameters())
         learner = Learner(model: model, data: data, optimizer: optimizer)
-        let wantsHistogram = spec.hooks.contains { $0.stats.contains(.histogram) }
         // Explicit empty module list: only the spec's hooks record, none by default.
-        stats = ActivationStats(modules: [], histogram: wantsHistogram, keepInMemory: keepStatsInMemory, removeAtEnd: false)
+        stats = ActivationStats(modules: [], keepInMemory: keepStatsInMemory, removeAtEnd: false)
         summary = try modelSummary(model, inputShape: data.inputShape, name: spec.model.arch.rawValue)
         for (index, hook) in spec.hooks.enumerated() {
             for (path, module) in try Self.resolve(hook.modules, in: model, specIndex: index) {
-                let entry = stats.attach(path: path, module: module, kind: hook.kind, every: hook.every)
+                let entry = stats.attach(path: path, module: module, kind: hook.kind, every: hook.every, request: hook.stats.request)
                 requestedStats[entry.id] = hook.stats
             }
         }
@@ -56,7 +55,7 @@ public final class TrainingJob {
         guard !path.isEmpty, let module = model.module(at: path) else {
             throw SpecError(path: "$.layer", message: "unknown module path \"\(path)\"")
         }
-        let entry = stats.attach(path: path, module: module, kind: kind, every: every)
+        let entry = stats.attach(path: path, module: module, kind: kind, every: every, request: wanted.request)
         requestedStats[entry.id] = wanted
         return entry
     }

@@ -183,9 +183,6 @@ public struct HookSpec: Sendable, Equatable {
         case paths([String])
     }
 
-    public enum Stat: String, Sendable, CaseIterable, Codable {
-        case mean, std, nearZero = "near_zero", min, max, histogram
-    }
 
     public var modules: Modules
     public var kind: HookKind
@@ -194,7 +191,7 @@ public struct HookSpec: Sendable, Equatable {
 
     static let defaultJSON = JSONValue.object(["modules": .string("params")])
 
-    public init(modules: Modules = .params, kind: HookKind = .forward, stats: [Stat] = [.mean, .std, .nearZero], every: Int = 1) {
+    public init(modules: Modules = .params, kind: HookKind = .forward, stats: [Stat] = Stat.defaults, every: Int = 1) {
         self.modules = modules
         self.kind = kind
         self.stats = stats
@@ -211,13 +208,7 @@ public struct HookSpec: Sendable, Equatable {
             throw SpecError(path: r.child("modules"), message: "expected \"params\", \"all\" or an array of module paths, got \(other)")
         }
         kind = try r.choice("kind", HookKind.self) ?? .forward
-        let names = try r.stringArray("stats") ?? ["mean", "std", "near_zero"]
-        stats = try names.enumerated().map { index, name in
-            guard let stat = Stat(rawValue: name) else {
-                throw SpecError(path: "\(r.child("stats"))[\(index)]", message: "unknown statistic \"\(name)\"; expected one of \(Stat.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return stat
-        }
+        stats = try r.stringArray("stats").map { try Stat.parse($0, path: r.child("stats")) } ?? Stat.defaults
         every = try r.int("every", range: 1...1_000_000) ?? 1
         try r.finish()
     }

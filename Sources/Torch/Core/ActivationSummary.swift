@@ -1,17 +1,24 @@
 import CTorch
+import Statistics
 
 /// The statistics of one tensor computed by the fused one-pass kernel.
 public struct ActivationSummary: Sendable, Equatable {
+    /// Number of elements.
     public var count: Int
-    public var mean: Double
-    /// Unbiased (n - 1) standard deviation.
-    public var std: Double
-    /// Share of elements <= the near-zero threshold.
-    public var nearZero: Double
-    public var min: Double
-    public var max: Double
+    /// The statistics asked for; the others read as NaN.
+    public var values: StatValues
     /// Counts per bin when a histogram was asked for, else empty.
     public var histogram: [Int64]
+
+    /// Creates a summary.
+    public init(count: Int, values: StatValues, histogram: [Int64] = []) {
+        self.count = count
+        self.values = values
+        self.histogram = histogram
+    }
+
+    /// The value of `statistic`, NaN when it was not computed.
+    public subscript(statistic: Statistic) -> Double { values[statistic] }
 }
 
 /// How the fused kernel bins a histogram (torch.histc's rules: outside values are ignored).
@@ -29,14 +36,19 @@ public struct HistogramBins: Sendable, Equatable {
 }
 
 extension Tensor {
-    /// Mean, unbiased std, near-zero share, min, max (and a histogram) in one parallel pass.
-    public func activationSummary(nearZeroThreshold: Double = 0.05, histogram: HistogramBins? = nil) throws -> ActivationSummary {
-        var stats = ct_stats()
+    /// The statistics in `stats` (and a histogram) in one parallel pass over the elements.
+    public func activationSummary(_ stats: StatSet = .all, nearZeroThreshold: Double = 0.05,
+                                  histogram: HistogramBins? = nil) throws -> ActivationSummary {
+        var out = ct_stats()
         let bins = histogram?.count ?? 0
         var counts = [Int64](repeating: 0, count: bins)
         try check("activation stats", ct_activation_stats(
-            handle, nearZeroThreshold, Int64(bins), histogram?.low ?? 0, histogram?.high ?? 0, &stats, &counts))
-        return ActivationSummary(count: Int(stats.count), mean: stats.mean, std: stats.std, nearZero: stats.near_zero,
-                                 min: stats.min, max: stats.max, histogram: counts)
+            handle, stats.rawValue, nearZeroThreshold, Int64(bins), histogram?.low ?? 0, histogram?.high ?? 0, &out, &counts))
+        var values = StatValues()
+        withUnsafeBytes(of: out.values) { raw in
+            let kernel = raw.bindMemory(to: Double.self)
+            for statistic in stats.members { values[statistic] = kernel[statistic.rawValue] }
+        }
+        return ActivationSummary(count: Int(out.count), values: values, histogram: counts)
     }
 }

@@ -1,3 +1,6 @@
+import Statistics
+import StatsStore
+
 /// The text `hookd stats` and `hookd runs` print for a stats file, in each `ReportFormat`.
 ///
 /// Opens the file read-only (never creates it), so every problem is a `StatsStoreError` whose
@@ -33,13 +36,14 @@ public struct OfflineReport: Sendable {
                                   CSVText.cell(r.error ?? "")])
                 }.joined()
         case .json:
-            let items = runs.map { r in
-                "{\"id\":\(r.id),\"name\":\(JSONText.string(r.name)),\"status\":\(JSONText.string(r.status.rawValue)),"
-                    + "\"created_at\":\(JSONText.string(r.createdAt)),\"started_at\":\(JSONText.string(r.startedAt)),"
-                    + "\"finished_at\":\(JSONText.string(r.finishedAt)),\"epoch\":\(JSONText.integer(r.epoch)),"
-                    + "\"batch\":\(JSONText.integer(r.batch)),\"error\":\(JSONText.string(r.error))}"
-            }
-            return "[" + items.joined(separator: ",") + "]\n"
+            return JSONOut.array(runs.map { r in
+                .object([
+                    ("id", .int(r.id)), ("name", .string(r.name)), ("status", .string(r.status.rawValue)),
+                    ("created_at", .string(r.createdAt)), ("started_at", .text(r.startedAt)),
+                    ("finished_at", .text(r.finishedAt)), ("epoch", .int(r.epoch)), ("batch", .int(r.batch)),
+                    ("error", .text(r.error)),
+                ])
+            }).text + "\n"
         }
     }
 
@@ -71,55 +75,46 @@ public struct OfflineReport: Sendable {
 
     /// Renders one layer's series; JSON is the HTTP `/stats/{layer}` shape.
     public static func render(_ s: StatsSeries, format: ReportFormat) -> String {
+        let header = ["batch"] + Statistic.allCases.map(\.name)
+        let rows = (0..<s.count).map { i in (batch: "\(s.batch[i])", values: Statistic.allCases.map { s[$0][i] }) }
         switch format {
         case .table:
-            var table = TextTable(header: ["batch", "mean", "std", "near_zero", "min", "max"], rightAligned: Set(0..<6))
-            table.rows = (0..<s.count).map { i in ["\(s.batch[i])"] + Self.values(s, i).map(TextTable.number) }
+            var table = TextTable(header: header, rightAligned: Set(header.indices))
+            table.rows = rows.map { [$0.batch] + $0.values.map(TextTable.number) }
             return "run \(s.runID), layer \(s.layer), \(s.kind.rawValue)\n" + table.render()
         case .csv:
-            let lines = (0..<s.count).map { i in
-                CSVText.line(["\(s.batch[i])"] + Self.values(s, i).map(CSVText.number))
-            }
-            return CSVText.line(["batch", "mean", "std", "near_zero", "min", "max"]) + lines.joined()
+            return CSVText.line(header) + rows.map { CSVText.line([$0.batch] + $0.values.map(CSVText.number)) }.joined()
         case .json:
-            func array(_ values: [Double]) -> String { "[" + values.map(JSONText.number).joined(separator: ",") + "]" }
-            return "{\"run\":\(s.runID),\"layer\":\(JSONText.string(s.layer)),\"kind\":\(JSONText.string(s.kind.rawValue)),"
-                + "\"batch\":\(JSONText.integers(s.batch)),\"mean\":\(array(s.mean)),\"std\":\(array(s.std)),"
-                + "\"near_zero\":\(array(s.nearZero)),\"min\":\(array(s.min)),\"max\":\(array(s.max))}\n"
+            return JSONOut.object([
+                ("run", .int(s.runID)), ("layer", .string(s.layer)), ("kind", .string(s.kind.rawValue)),
+                ("batch", .array(s.batch.map { .int($0) })),
+            ] + Statistic.allCases.map { ($0.name, .array(s[$0].map(JSONOut.double))) }).text + "\n"
         }
-    }
-
-    private static func values(_ s: StatsSeries, _ i: Int) -> [Double] {
-        [s.mean[i], s.std[i], s.nearZero[i], s.min[i], s.max[i]]
-    }
-
-    private static func values(_ r: ActivationStatRow) -> [Double] {
-        [r.mean, r.std, r.nearZero, r.min, r.max]
     }
 
     /// Renders the last batch of every layer.
     public static func render(latest rows: [ActivationStatRow], run: Int64, format: ReportFormat) -> String {
-        let header = ["path", "kind", "batch", "epoch", "mean", "std", "near_zero", "min", "max"]
+        let header = ["path", "kind", "batch", "epoch"] + Statistic.allCases.map(\.name)
         switch format {
         case .table:
-            var table = TextTable(header: header, rightAligned: Set(2..<9))
+            var table = TextTable(header: header, rightAligned: Set(2..<header.count))
             table.rows = rows.map { r in
-                [r.path, r.kind.rawValue, "\(r.batch)", "\(r.epoch)"] + Self.values(r).map(TextTable.number)
+                [r.path, r.kind.rawValue, "\(r.batch)", "\(r.epoch)"] + r.values.all.map(TextTable.number)
             }
             return "run \(run), last recorded batch of each layer\n" + table.render()
         case .csv:
             return CSVText.line(header) + rows.map { r in
                 CSVText.line([CSVText.cell(r.path), r.kind.rawValue, "\(r.batch)", "\(r.epoch)"]
-                    + Self.values(r).map(CSVText.number))
+                    + r.values.all.map(CSVText.number))
             }.joined()
         case .json:
-            let items = rows.map { r in
-                "{\"path\":\(JSONText.string(r.path)),\"kind\":\(JSONText.string(r.kind.rawValue)),"
-                    + "\"batch\":\(r.batch),\"epoch\":\(r.epoch),\"mean\":\(JSONText.number(r.mean)),"
-                    + "\"std\":\(JSONText.number(r.std)),\"near_zero\":\(JSONText.number(r.nearZero)),"
-                    + "\"min\":\(JSONText.number(r.min)),\"max\":\(JSONText.number(r.max))}"
+            let layers = rows.map { r in
+                JSONOut.object([
+                    ("path", .string(r.path)), ("kind", .string(r.kind.rawValue)), ("batch", .int(r.batch)),
+                    ("epoch", .int(r.epoch)),
+                ] + Statistic.allCases.map { ($0.name, .double(r[$0])) })
             }
-            return "{\"run\":\(run),\"layers\":[" + items.joined(separator: ",") + "]}\n"
+            return JSONOut.object([("run", .int(run)), ("layers", .array(layers))]).text + "\n"
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import StatsStore
 
-/// A JSON document to send: keys keep their order, non-finite numbers become `null`.
+/// A JSON document to send: keys keep their order, non-finite numbers become `null`. The one
+/// JSON emitter of every answer hookd renders: HTTP bodies, `hookd stats --format json`, config.
 ///
 /// Hand-built instead of `JSONEncoder` because losses and statistics can be NaN (before the first
 /// batch, or in a diverging run) and because `null` must be written, not omitted, where SPEC §5
@@ -96,8 +96,20 @@ public indirect enum JSONOut: Sendable, Equatable {
         }
     }
 
-    /// The store's JSON string escaping: one implementation for every JSON hookd writes.
+    /// JSON string escaping: quotes, backslashes and control characters (as \u00XX or short escapes).
     private static func escape(_ value: String, into out: inout String) {
-        out += JSONText.string(value)
+        out += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
     }
 }

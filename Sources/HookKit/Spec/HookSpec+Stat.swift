@@ -1,0 +1,53 @@
+import Statistics
+
+extension HookSpec {
+    /// A name in a hook's `stats`: a scalar statistic (`mean`, `abs_mean`, …) or `histogram`.
+    public enum Stat: Sendable, Hashable, CaseIterable, RawRepresentable {
+        case scalar(Statistic)
+        /// fastai's 40-bin histogram over [0, 10].
+        case histogram
+
+        /// What a hook records when its spec names no statistics.
+        public static let defaults = Statistic.defaults.members.map(Stat.scalar)
+
+        public static var allCases: [Stat] { Statistic.allCases.map(Stat.scalar) + [.histogram] }
+
+        public var rawValue: String {
+            switch self {
+            case .scalar(let statistic): statistic.name
+            case .histogram: "histogram"
+            }
+        }
+
+        public init?(rawValue: String) {
+            if rawValue == "histogram" {
+                self = .histogram
+            } else if let statistic = Statistic(name: rawValue) {
+                self = .scalar(statistic)
+            } else {
+                return nil
+            }
+        }
+
+        /// The statistics named in `names`, the list at JSON path `path`.
+        ///
+        /// - Throws: `SpecError` naming the element that is not a statistic, and the valid names.
+        public static func parse(_ names: [String], path: String) throws -> [Stat] {
+            try names.enumerated().map { index, name in
+                guard let stat = Stat(rawValue: name) else {
+                    let known = allCases.map(\.rawValue).joined(separator: ", ")
+                    throw SpecError(path: "\(path)[\(index)]", message: "unknown statistic \"\(name)\"; expected one of \(known)")
+                }
+                return stat
+            }
+        }
+    }
+}
+
+extension Array where Element == HookSpec.Stat {
+    /// What a hook naming these statistics computes each recorded batch.
+    public var request: StatRequest {
+        StatRequest(scalars: StatSet(compactMap { if case .scalar(let s) = $0 { s } else { nil } }),
+                    histogram: contains(.histogram) ? .fastai : nil)
+    }
+}
