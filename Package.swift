@@ -32,24 +32,28 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // libjpeg-turbo; shim.h keeps libjpeg's setjmp/longjmp error handling inside C.
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        // Per-thread nice, CPU affinity and names: syscall() and prctl() are variadic.
+        .systemLibrary(name: "CPlatform"),
 
         // One job per Swift target.
         .target(name: "Torch", dependencies: ["CTorch"]),
         .target(name: "Datasets", dependencies: ["CZlib", "CPNG", "CJPEG"]),
         .target(name: "HookKit", dependencies: ["Torch", "Datasets"]),
         .target(name: "StatsStore", dependencies: ["CSQLite"]),
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        // Thread placement and signals: what the server, the daemon and the CLI all need.
+        .target(name: "Platform", dependencies: ["CPlatform"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Platform"]),
         .target(
             name: "Daemon",
             dependencies: [
-                "HookKit", "StatsStore", "HTTPServer",
+                "HookKit", "StatsStore", "HTTPServer", "Platform",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "hookd",
             dependencies: [
-                "Daemon", "HookKit", "StatsStore",
+                "Daemon", "HookKit", "StatsStore", "Platform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,9 +65,10 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HookKitTests", dependencies: ["HookKit"]),
         .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform"]),
         // HTTPServer directly too: the test client connects through its ListenAddress.
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "StatsStore"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "Platform", "StatsStore"]),
         .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore"]),
         // Drives the real hookd binary (built next to the test bundle) as users do.
         .testTarget(name: "CLITests", dependencies: ["StatsStore"], exclude: ["Fixtures"]),

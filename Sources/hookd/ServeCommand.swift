@@ -3,6 +3,7 @@ import Daemon
 import Dispatch
 import Foundation
 import Logging
+import Platform
 
 /// `hookd serve [--config FILE]`: the daemon in the foreground (what systemd runs).
 struct ServeCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Daemon
 import Foundation
 import HookKit
+import Platform
 import StatsStore
 import Torch
 
@@ -65,7 +66,8 @@ struct TrainCommand: ParsableCommand {
                                        toggle: hooksAB != nil ? { stats.isEnabled = $0 } : nil)
             job.learner.callbacks.insert(probe, at: 0)
             // SIGINT/SIGTERM finish the current batch, flush the stats and mark the run interrupted.
-            let signals = StopOnSignals(job.learner.stopSignal)
+            let stop = job.learner.stopSignal
+            let signals = SignalWatcher { _ in stop.request() }
             defer { signals.cancel() }
             if let db {
                 let writer = try StatsWriter(path: db, flushPolicy: FlushPolicy(maxRows: flushRows, maxDelayMilliseconds: flushMs),

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Logging
+import Platform
 
 /// The whole daemon: core, HTTP server, systemd notifications and watchdog, in start/stop order.
 public final class HookDaemon: Sendable {
