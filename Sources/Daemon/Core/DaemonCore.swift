@@ -29,7 +29,7 @@ public final class DaemonCore: Sendable {
     /// What the training queue publishes for handlers.
     public let live = LiveState()
     /// Hook attach/detach commands waiting for a batch boundary.
-    public let hookCommands = HookRegistry()
+    public let hookCommands = HookCommandQueue()
     /// Where lifecycle lines go (stderr under `hookd serve`).
     public let logger: Logger
     /// Where runs train, one at a time (see `TrainingThread` for why not a DispatchQueue).
@@ -136,7 +136,7 @@ public final class DaemonCore: Sendable {
             return .stopping
         case .neither:
             let record = try reader.run(runID)
-            if [.queued, RecordedTraining.interrupted, .running].contains(record.status) {
+            if [.queued, .interrupted, .running].contains(record.status) {
                 // Not on this process's queue (e.g. left behind by a crash and not resumed).
                 try writer.markRun(runID, status: .cancelled)
                 return .cancelled
@@ -170,7 +170,7 @@ public final class DaemonCore: Sendable {
         let runs = try reader.runs()
         for run in runs {
             switch run.status {
-            case RecordedTraining.interrupted, .running:
+            case .interrupted, .running:
                 logger.info("run \(run.id) was \(run.status); resuming from \(run.checkpointPath ?? "the start (no checkpoint)")")
                 enqueue(run.id, resume: true)
             case .queued:

@@ -110,8 +110,8 @@ final class RunSession {
             // Stopped between batches: the checkpoint holds the next batch to train, so a resumed
             // run neither repeats nor skips one (stats rows are keyed by batch, too).
             if trained { try session.checkpoint(at: job.learner.position) }
-            try core.writer.markRun(runID, status: RecordedTraining.interrupted)
-            return RecordedTraining.interrupted
+            try core.writer.markRun(runID, status: .interrupted)
+            return .interrupted
         }
     }
 

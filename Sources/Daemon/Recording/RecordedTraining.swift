@@ -9,9 +9,6 @@ import StatsStore
 /// stop signal). Used by `hookd train --db`; the daemon's `RunSession` has its own lifecycle,
 /// since it also tells cancel from shutdown, closes live hooks and checkpoints.
 public enum RecordedTraining {
-    /// The status of a run stopped on request (SIGTERM, SIGINT) before its last epoch; resumable.
-    public static let interrupted = RunStatus(rawValue: "interrupted")
-
     /// - Parameter prepare: sees the recorder before training starts (benchmarks switch it).
     /// - Returns: the status the run ended with.
     @discardableResult
@@ -25,7 +22,7 @@ public enum RecordedTraining {
             try recorder.recordHooksAtStart()
             try job.train()
             try writer.flushWaitingOutRetries()
-            let status: RunStatus = job.learner.wasStopped ? interrupted : .finished
+            let status: RunStatus = job.learner.wasStopped ? .interrupted : .finished
             if status == .finished { try writer.setFinished(runID) } else { try writer.markRun(runID, status: status) }
             return status
         } catch {
