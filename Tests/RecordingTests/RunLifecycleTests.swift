@@ -11,15 +11,21 @@ import Testing
 struct RunLifecycleTests {
     private let hooks = #"[{"modules": "params"}, {"modules": ["1.0"], "kind": "backward"}]"#
 
+    /// Records `job` through the lifecycle as run 1 of `file`; returns its status and the file.
+    private func record(_ job: TrainingJob, into file: StatsFile) throws -> (status: RunStatus, reader: StatsReader, runID: Int64) {
+        let writer = try StatsWriter(path: file.path)
+        let runID = try writer.createRun(name: job.spec.name, spec: job.spec.json)
+        let status = try RunLifecycle(writer: writer, runID: runID).run(job)
+        try writer.close()
+        return (status, try StatsReader(path: file.path), runID)
+    }
+
     @Test func aFinishedRunStartedAfterItsBuildAndClosedEveryHookRow() throws {
         let file = StatsFile()
         defer { file.remove() }
-        let writer = try StatsWriter(path: file.path)
-        let runID = try writer.createRun(name: "finished", spec: "{}")
         let job = try TrainingJob(spec: try recordingSpec(epochs: 1, hooks: hooks))
-        #expect(try RunLifecycle(writer: writer, runID: runID).run(job) == .finished)
-        try writer.close()
-        let reader = try StatsReader(path: file.path)
+        let (status, reader, runID) = try record(job, into: file)
+        #expect(status == .finished)
         let run = try reader.run(runID)
         #expect(run.startedAt != nil && run.finishedAt != nil && run.error == nil)
         let rows = try reader.hooks(run: runID)
@@ -31,13 +37,10 @@ struct RunLifecycleTests {
     @Test func anInterruptedRunKeepsItsHooksOpenForItsResume() throws {
         let file = StatsFile()
         defer { file.remove() }
-        let writer = try StatsWriter(path: file.path)
-        let runID = try writer.createRun(name: "interrupted", spec: "{}")
         let job = try TrainingJob(spec: try recordingSpec(epochs: 2, hooks: hooks))
         job.learner.callbacks.append(AtBatchEnd { if $0.position.iteration == 4 { $0.stopSignal.request() } })
-        #expect(try RunLifecycle(writer: writer, runID: runID).run(job) == .interrupted)
-        try writer.close()
-        let reader = try StatsReader(path: file.path)
+        let (status, reader, runID) = try record(job, into: file)
+        #expect(status == .interrupted)
         let run = try reader.run(runID)
         #expect(run.status == .interrupted && run.startedAt != nil && run.finishedAt == nil)
         #expect(try reader.hooks(run: runID).allSatisfy { $0.detachedBatch == nil })
