@@ -66,7 +66,7 @@ public struct RunLifecycle {
             let end = phase == .trained ? job.learner.position : start
             let status = phase == .trained && end.epoch >= job.spec.train.epochs
                 ? .finished : try participant.stopped(job, at: end, trained: phase == .trained)
-            if status.hasEnded { try recorder.closeOpenHooks(atBatch: end.iteration) }
+            if status.hasEnded { try closeHooks(recorder, atBatch: end.iteration) }
             try writer.markRun(runID, status: status)
             return status
         } catch {
@@ -75,11 +75,19 @@ public struct RunLifecycle {
                 // A batch that failed may have recorded some statistics: its hooks end after it.
                 let position = job.learner.position.iteration
                 let batch = phase == .preparing ? start.iteration : phase == .training ? position + 1 : position
-                try? recorder.closeOpenHooks(atBatch: batch)
+                try? closeHooks(recorder, atBatch: batch)
             }
             try? writer.markRun(runID, status: .failed, error: "\(error)")
             throw error
         }
+    }
+
+    /// Closes the run's open hooks rows, unless the writer has stopped recording: hooks rows
+    /// belong to the statistics, which `continue_without_stats` gave up after a failed write (a
+    /// full disk); what that disk still takes is the run's status, not these rows.
+    private func closeHooks(_ recorder: StatsRecorder, atBatch batch: Int) throws {
+        guard writer.isRecording else { return }
+        try recorder.closeOpenHooks(atBatch: batch)
     }
 
     /// How far the run got, for the batch a failed run's hooks close at.
