@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // libjpeg-turbo; shim.h keeps libjpeg's setjmp/longjmp error handling inside C.
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        // Per-thread nice, CPU affinity and names: syscall() and prctl() are variadic.
+        .systemLibrary(name: "CPlatform"),
 
         // One job per Swift target.
         // What each statistic is called and computes, shared by the kernel's caller and the store.
@@ -42,18 +44,20 @@ let package = Package(
         .target(name: "StatsStore", dependencies: ["CSQLite", "Statistics"]),
         // Text, CSV and the one JSON emitter: what HTTP and the command line show people.
         .target(name: "Rendering", dependencies: ["StatsStore", "Statistics"]),
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        // Thread placement and signals: what the server, the daemon and the CLI all need.
+        .target(name: "Platform", dependencies: ["CPlatform"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Platform"]),
         .target(
             name: "Daemon",
             dependencies: [
-                "HookKit", "StatsStore", "Statistics", "Rendering", "HTTPServer",
+                "HookKit", "StatsStore", "Statistics", "Rendering", "HTTPServer", "Platform",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "hookd",
             dependencies: [
-                "Daemon", "HookKit", "StatsStore", "Rendering",
+                "Daemon", "HookKit", "StatsStore", "Rendering", "Platform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,9 +69,10 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HookKitTests", dependencies: ["HookKit", "Statistics"]),
         .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore", "Statistics", "Rendering"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform"]),
         // HTTPServer directly too: the test client connects through its ListenAddress.
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "StatsStore", "Statistics", "Rendering"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "Platform", "StatsStore", "Statistics", "Rendering"]),
         .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore", "Statistics"]),
         // Drives the real hookd binary (built next to the test bundle) as users do.
         .testTarget(name: "CLITests", dependencies: ["StatsStore"], exclude: ["Fixtures"]),

@@ -1,6 +1,6 @@
-// C shims over libmicrohttpd 0.9.75 for what Swift cannot call directly: variadic functions
-// (MHD_start_daemon, MHD_get_daemon_info, MHD_get_connection_info, syscall) and the one piece of
-// per-thread state (a thread-local flag) the access handler needs.
+// C shims over libmicrohttpd 0.9.75 for what Swift cannot call directly: its variadic functions
+// (MHD_start_daemon, MHD_get_daemon_info, MHD_get_connection_info). Thread placement (nice, CPUs)
+// of the server threads is CPlatform's.
 #ifndef HOOKD_CMICROHTTPD_SHIM_H
 #define HOOKD_CMICROHTTPD_SHIM_H
 
@@ -9,9 +9,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -109,68 +107,6 @@ static inline int hookd_mhd_client_address(struct MHD_Connection *connection, ch
     // the same client an IPv4 listener would name.
     if (IN6_IS_ADDR_V4MAPPED(v6)) return inet_ntop(AF_INET, &v6->s6_addr[12], buffer, size) == NULL ? -1 : 0;
     return inet_ntop(AF_INET6, v6, buffer, size) == NULL ? -1 : 0;
-}
-
-/// Why: gettid() needs _GNU_SOURCE and syscall() is variadic. The calling thread's kernel id.
-static inline pid_t hookd_current_tid(void) { return (pid_t)syscall(SYS_gettid); }
-
-/// Why: Linux applies setpriority(PRIO_PROCESS, tid) to one thread only (per-thread nice), which
-/// lets the server yield the cores to training (PERF-NOTES item 5). Applies `nice` once per
-/// thread (a thread-local flag keeps the hot path to one branch). Lowering priority never needs
-/// privileges; raising it does, so an EACCES/EPERM leaves the thread as it was.
-/// Returns 0 when applied (now or earlier on this thread), else the errno.
-static inline int hookd_mhd_nice_current_thread_once(int nice) {
-    static __thread int applied = 0;
-    if (applied) return 0;
-    applied = 1;
-    if (setpriority(PRIO_PROCESS, (id_t)hookd_current_tid(), nice) != 0) return errno;
-    return 0;
-}
-
-/// Why: sched_setaffinity and the CPU_SET macros need _GNU_SOURCE, which this module cannot
-/// define; the raw syscalls take a plain bit mask. 8192 CPUs: the kernel refuses a read mask
-/// smaller than its own (EINVAL), and NR_CPUS is at most 8192 on distribution kernels.
-#define HOOKD_CPU_MASK_WORDS (8192 / (8 * sizeof(unsigned long)))
-#define HOOKD_CPU_WORD_BITS ((int)(8 * sizeof(unsigned long)))
-
-/// Pins thread `tid` (0 = the caller; Linux affinity is per thread) to `cpus`. Returns 0, or the
-/// errno (EINVAL for a CPU out of range or a mask with no allowed CPU).
-static inline int hookd_set_thread_affinity(pid_t tid, const int32_t *cpus, int32_t count) {
-    unsigned long mask[HOOKD_CPU_MASK_WORDS];
-    memset(mask, 0, sizeof mask);
-    for (int32_t i = 0; i < count; i++) {
-        if (cpus[i] < 0 || cpus[i] >= 8192) return EINVAL;
-        mask[cpus[i] / HOOKD_CPU_WORD_BITS] |= 1UL << (cpus[i] % HOOKD_CPU_WORD_BITS);
-    }
-    if (syscall(SYS_sched_setaffinity, tid, sizeof mask, mask) != 0) return errno;
-    return 0;
-}
-
-/// Writes the CPUs the calling thread may run on to `out` (at most `max`); returns how many, or
-/// -errno.
-static inline int32_t hookd_allowed_cpus(int32_t *out, int32_t max) {
-    unsigned long mask[HOOKD_CPU_MASK_WORDS];
-    memset(mask, 0, sizeof mask);
-    if (syscall(SYS_sched_getaffinity, 0, sizeof mask, mask) < 0) return -errno;
-    int32_t n = 0;
-    for (int cpu = 0; cpu < 8192 && n < max; cpu++)
-        if ((mask[cpu / HOOKD_CPU_WORD_BITS] >> (cpu % HOOKD_CPU_WORD_BITS)) & 1UL) out[n++] = cpu;
-    return n;
-}
-
-/// Why: like the nice shim, a server thread pins itself on its first request, once.
-static inline int hookd_mhd_pin_current_thread_once(const int32_t *cpus, int32_t count) {
-    static __thread int applied = 0;
-    if (applied) return 0;
-    applied = 1;
-    return hookd_set_thread_affinity(0, cpus, count);
-}
-
-/// Why: the per-thread counterpart of getpriority, for reading back what the shim above set.
-/// Returns the calling thread's nice value.
-static inline int hookd_current_thread_nice(void) {
-    errno = 0;
-    return getpriority(PRIO_PROCESS, (id_t)hookd_current_tid());
 }
 
 #endif

@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Platform
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -48,8 +49,8 @@ enum MHDCallbacks {
 
         if !state.sawHeaders {
             state.sawHeaders = true
-            if let nice = context.config.threadNice { _ = hookd_mhd_nice_current_thread_once(nice) }
-            if let cpus = context.serverCPUs { ThreadAffinity.pinServerThreadOnce(to: cpus) }
+            if let nice = context.config.threadNice { ThreadPriority.applyOnce(nice: nice) }
+            if let cpus = context.serverCPUs { ThreadAffinity.pinCurrentThreadOnce(to: cpus) }
             // A declared oversize body is refused before it is read. microhttpd: "If response is
             // provided before request is fully received, the rest of the request is discarded and
             // connection is automatically closed after sending response." — what we want here.

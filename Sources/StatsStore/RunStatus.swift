@@ -16,6 +16,9 @@ public struct RunStatus: RawRepresentable, Sendable, Hashable, CustomStringConve
     public static let failed = RunStatus(rawValue: "failed")
     /// Stopped on request.
     public static let cancelled = RunStatus(rawValue: "cancelled")
+    /// Stopped by SIGTERM/SIGINT (or `--max-batches`) before its last epoch; the daemon resumes
+    /// it from its checkpoint, so it has not ended.
+    public static let interrupted = RunStatus(rawValue: "interrupted")
 
     /// Finished, failed or cancelled: the run will never train again, so it may be deleted.
     public var hasEnded: Bool { self == .finished || self == .failed || self == .cancelled }

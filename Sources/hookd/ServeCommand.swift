@@ -3,6 +3,7 @@ import Daemon
 import Dispatch
 import Foundation
 import Logging
+import Platform
 
 /// `hookd serve [--config FILE]`: the daemon in the foreground (what systemd runs).
 struct ServeCommand: ParsableCommand {
@@ -24,18 +25,20 @@ struct ServeCommand: ParsableCommand {
         }
         let daemon: HookDaemon
         do {
-            daemon = try HookDaemon(config: daemonConfig, logger: logger)
+            // Server threads hand runs to the training queue through the main queue, which the
+            // main thread drains below (TrainingQueue says why).
+            daemon = try HookDaemon(config: daemonConfig, logger: logger, relay: .main)
         } catch {
             FileHandle.standardError.write(Data("hookd serve: \(error)\n".utf8))
             throw ExitCode(1)
         }
         // Watch SIGTERM/SIGINT before starting, so a stop during start-up is orderly too:
         // finish the batch, checkpoint, mark the run interrupted, exit 0.
-        let stopped = DispatchSemaphore(value: 0)
+        let mainLoop = MainRunLoop()
         let signals = SignalWatcher { number in
             logger.info("signal \(number) received")
             daemon.stop()
-            stopped.signal()
+            mainLoop.stop()
         }
         do {
             try daemon.start()
@@ -44,7 +47,7 @@ struct ServeCommand: ParsableCommand {
             daemon.stop()
             throw ExitCode(1)
         }
-        stopped.wait()
+        mainLoop.run()
         signals.cancel()
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Daemon
 import Foundation
 import HookKit
+import Platform
 import StatsStore
 import Torch
 
@@ -65,19 +66,24 @@ struct TrainCommand: ParsableCommand {
                                        toggle: hooksAB != nil ? { stats.isEnabled = $0 } : nil)
             job.learner.callbacks.insert(probe, at: 0)
             // SIGINT/SIGTERM finish the current batch, flush the stats and mark the run interrupted.
-            let signals = StopOnSignals(job.learner.stopSignal)
+            let stop = job.learner.stopSignal
+            let signals = SignalWatcher { _ in stop.request() }
             defer { signals.cancel() }
+            var interrupted = false
             if let db {
                 let writer = try StatsWriter(path: db, flushPolicy: FlushPolicy(maxRows: flushRows, maxDelayMilliseconds: flushMs),
                                               onError: onStatsError, retry: RetryPolicy(windowMilliseconds: statsRetrySeconds * 1000))
                 defer { try? writer.close() }
                 let runID = try writer.createRun(name: runSpec.name, spec: runSpec.json)
                 FileHandle.standardError.write(Data("hookd train: recording run \(runID) into \(db)\n".utf8))
-                try RecordedTraining.run(job, writer: writer, runID: runID) { recorder in
-                    if storeAB != nil { probe.toggle = { recorder.isEnabled = $0 } }
-                }
+                let ab = storeAB != nil
+                let status = try RunLifecycle(writer: writer, runID: runID).run(job, participant: StandaloneRun { recorder in
+                    if ab { probe.toggle = { recorder.isEnabled = $0 } }
+                })
+                interrupted = status == .interrupted
             } else {
                 try job.train()
+                interrupted = job.learner.wasStopped
             }
             if json {
                 let encoder = JSONEncoder()
@@ -89,7 +95,7 @@ struct TrainCommand: ParsableCommand {
                                    history: job.learner.history))
                 return
             }
-            if job.learner.wasStopped && maxBatches == nil {
+            if interrupted && maxBatches == nil {
                 FileHandle.standardError.write(Data("hookd train: interrupted; stats flushed\n".utf8))
                 throw ExitCode(1)
             }

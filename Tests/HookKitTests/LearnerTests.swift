@@ -81,6 +81,26 @@ struct LearnerTests {
         #expect(Set(stats.records.map(\.batch)) == [0])
     }
 
+    /// A backward hook's closure runs inside libtorch's backward, which cannot throw; its error
+    /// still fails the fit, after that batch's backward, and names the layer.
+    @Test func aThrowingBackwardHookFailsTheFitNamingItsLayer() throws {
+        final class FailingGradients: HookCallback<Double> {
+            struct Unreadable: Error, CustomStringConvertible { var description: String { "gradient unreadable" } }
+            override func hook(_ entry: Entry, _ input: Tensor?, _ output: Tensor) throws -> Double { throw Unreadable() }
+        }
+        let l = try learner(train: 64)
+        let hooks = FailingGradients(removeAtEnd: true)
+        hooks.attach(path: "1.0", module: try #require(l.model.module(at: "1.0")), kind: .backward)
+        let recorder = EventRecorder()
+        l.callbacks = [hooks, recorder]
+        let error = try #require(throws: HookError.self) { try l.fit(epochs: 1) }
+        #expect(error.path == "1.0" && error.kind == .backward)
+        #expect("\(error)" == "backward hook on layer 1.0: gradient unreadable")
+        // Stopped in the first batch, right after its backward (before later callbacks saw it).
+        #expect(recorder.events.suffix(2) == ["afterLoss", "endFit"] && recorder.trainedBatches.isEmpty)
+        #expect(l.model.leafModules().allSatisfy { $0.module.hookTable.count == 0 })
+    }
+
     @Test func oneCycleDrivesLearningRateAndMomentum() throws {
         let l = try learner(train: 64, optimizer: { try Adam($0.parameters(), learningRate: 1, beta1: 0.5) })
         let recorder = EventRecorder()

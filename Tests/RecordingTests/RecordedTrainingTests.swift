@@ -8,21 +8,14 @@ import Statistics
 /// A run recorded into SQLite holds exactly what the in-memory ActivationStats of the same run saw.
 @Suite("Recorded training")
 struct RecordedTrainingTests {
-    func spec(epochs: Int, hooks: String) throws -> RunSpec {
-        try RunSpec.parse(Data("""
-            {"name": "recorded", "model": {"arch": "simple_cnn", "channels": [1, 4, 8, 4], "batch_norm": true},
-             "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4, "train_count": 200, "valid_count": 40},
-             "train": {"epochs": \(epochs), "batch_size": 16, "threads": 1}, "hooks": \(hooks)}
-            """.utf8))
-    }
-
     @Test func everyLayerAndBatchLandsInTheFileWithTheInMemoryValues() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-rec-\(UUID()).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let job = try TrainingJob(spec: try spec(epochs: 2, hooks: #"[{"modules": "all"}, {"modules": ["1.0"], "kind": "backward"}]"#))
+        let file = StatsFile()
+        defer { file.remove() }
+        let path = file.path
+        let job = try TrainingJob(spec: try recordingSpec(epochs: 2, hooks: #"[{"modules": "all"}, {"modules": ["1.0"], "kind": "backward"}]"#))
         let writer = try StatsWriter(path: path)
         let runID = try writer.createRun(name: job.spec.name, spec: job.spec.json)
-        let status = try RecordedTraining.run(job, writer: writer, runID: runID)
+        let status = try RunLifecycle(writer: writer, runID: runID).run(job)
         try writer.close()
         #expect(status == .finished)
 
@@ -59,9 +52,10 @@ struct RecordedTrainingTests {
     }
 
     @Test func aFailingRunIsMarkedFailedWithItsError() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-rec-\(UUID()).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let job = try TrainingJob(spec: try spec(epochs: 1, hooks: "[]"))
+        let file = StatsFile()
+        defer { file.remove() }
+        let path = file.path
+        let job = try TrainingJob(spec: try recordingSpec(epochs: 1, hooks: "[]"))
         final class Explode: LearnerCallback {
             struct Boom: Error, CustomStringConvertible { var description: String { "boom at batch 2" } }
             func endBatch(_ learner: Learner) throws { if learner.position.batch == 2 { throw Boom() } }
@@ -69,7 +63,7 @@ struct RecordedTrainingTests {
         job.learner.callbacks.append(Explode())
         let writer = try StatsWriter(path: path)
         let runID = try writer.createRun(name: "x", spec: "{}")
-        #expect(throws: (any Error).self) { try RecordedTraining.run(job, writer: writer, runID: runID) }
+        #expect(throws: (any Error).self) { try RunLifecycle(writer: writer, runID: runID).run(job) }
         try writer.close()
         let run = try StatsReader(path: path).run(runID)
         #expect(run.status == .failed)

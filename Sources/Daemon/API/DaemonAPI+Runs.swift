@@ -42,8 +42,11 @@ extension DaemonAPI {
 
     /// A run as `/runs` shows it: the stored row, completed with live progress while it trains.
     static func runJSON(_ r: RunRecord, _ live: RunProgress?, _ core: DaemonCore, detailed: Bool = false) -> JSONOut {
+        // The row reads `running` from when training starts; while its job builds, the active
+        // run is running all the same.
+        let status = core.live.activeRunID == r.id ? live?.status ?? r.status : r.status
         var fields: [(String, JSONOut)] = [
-            ("id", .int(r.id)), ("name", .string(r.name)), ("status", .string(r.status.rawValue)),
+            ("id", .int(r.id)), ("name", .string(r.name)), ("status", .string(status.rawValue)),
             ("created_at", .string(r.createdAt)), ("started_at", .text(r.startedAt)),
             ("finished_at", .text(r.finishedAt)), ("error", .text(r.error)),
         ]

@@ -2,14 +2,15 @@ import Dispatch
 import Foundation
 import HookKit
 import Logging
+import Platform
 import StatsStore
 import Synchronization
 
 /// The daemon without its sockets: the stats file, the run queue, the live snapshot and the hook
 /// command queue. HTTP handlers and tests drive it; it never exposes the live model.
 ///
-/// Runs train one at a time on `trainingQueue` (one long-lived thread): each run builds its
-/// `TrainingJob` there, and nothing else ever touches that model.
+/// Runs train one at a time on `trainingQueue` (a serial Dispatch queue at the daemon's own nice
+/// and CPUs): each run builds its `TrainingJob` there, and nothing else ever touches that model.
 public final class DaemonCore: Sendable {
     private struct Control {
         /// Runs queued on `trainingQueue` and not yet started, in order.
@@ -29,20 +30,22 @@ public final class DaemonCore: Sendable {
     /// What the training queue publishes for handlers.
     public let live = LiveState()
     /// Hook attach/detach commands waiting for a batch boundary.
-    public let hookCommands = HookRegistry()
+    public let hookCommands = HookCommandQueue()
     /// Where lifecycle lines go (stderr under `hookd serve`).
     public let logger: Logger
-    /// Where runs train, one at a time (see `TrainingThread` for why not a DispatchQueue).
-    let trainingQueue: TrainingThread
+    /// Where runs train, one at a time (see `TrainingQueue` for how they keep the daemon's nice and CPUs).
+    let trainingQueue: TrainingQueue
     private let control = Mutex(Control())
 
-    deinit { trainingQueue.stop() }
-
     /// Creates the state directory, opens (creating/migrating) the stats file and a reader pool,
-    /// and starts the training thread.
+    /// and sets up the training queue at the calling thread's nice and `training.cpus` (else
+    /// the calling thread's CPUs).
     ///
+    /// - Parameter relay: a queue served by a thread at that placement (`hookd serve`: the main
+    ///   queue, drained by `MainRunLoop`), through which other threads (the server's) submit
+    ///   runs; nil submits directly.
     /// - Throws: file-system errors for the state directory, `StatsStoreError` for the database.
-    public init(config: DaemonConfig, logger: Logger = Logger(label: "hookd")) throws {
+    public init(config: DaemonConfig, logger: Logger = Logger(label: "hookd"), relay: DispatchQueue? = nil) throws {
         self.config = config
         self.logger = logger
         let fm = FileManager.default
@@ -55,8 +58,9 @@ public final class DaemonCore: Sendable {
                                  queuePolicy: QueuePolicy(capacity: config.statsQueueCapacity),
                                  onError: config.statsErrorPolicy, retry: config.statsRetry, logger: { log.warning("\($0)") })
         reader = try StatsReader(path: config.effectiveDatabasePath)
-        // Last, so a failed start leaves no thread behind.
-        trainingQueue = TrainingThread(name: "hookd.training")
+        // training.cpus, not the CPUs of now: HookDaemon.start() pins the process there later.
+        let placement = ThreadPlacement(nice: ThreadPriority.currentNice, cpus: config.trainingCPUs ?? ThreadAffinity.allowedCPUs())
+        trainingQueue = TrainingQueue(placement: placement, relay: relay, logger: logger)
     }
 
     /// `<state_directory>/runs`: one directory per run, named by its id.
@@ -136,7 +140,7 @@ public final class DaemonCore: Sendable {
             return .stopping
         case .neither:
             let record = try reader.run(runID)
-            if [.queued, RecordedTraining.interrupted, .running].contains(record.status) {
+            if [.queued, .interrupted, .running].contains(record.status) {
                 // Not on this process's queue (e.g. left behind by a crash and not resumed).
                 try writer.markRun(runID, status: .cancelled)
                 return .cancelled
@@ -170,7 +174,7 @@ public final class DaemonCore: Sendable {
         let runs = try reader.runs()
         for run in runs {
             switch run.status {
-            case RecordedTraining.interrupted, .running:
+            case .interrupted, .running:
                 logger.info("run \(run.id) was \(run.status); resuming from \(run.checkpointPath ?? "the start (no checkpoint)")")
                 enqueue(run.id, resume: true)
             case .queued:

@@ -1,4 +1,5 @@
 import HookKit
+import StatsStore
 import Synchronization
 
 /// The handle handlers use to stop the active run: a reason plus the learner's stop signal.
@@ -33,4 +34,20 @@ public final class RunControl: Sendable {
 
     /// Why the run was asked to stop, if it was.
     public var reason: StopReason? { state.withLock { $0.reason } }
+
+    /// Cancel vs shutdown: the status of the run once it stopped at `position`, before its last
+    /// epoch. A cancel ends it `cancelled`. A shutdown (or a stop nobody asked for here) leaves
+    /// it `interrupted`, after `checkpoint` saved `position` when it trained at all: the next
+    /// start resumes at exactly the next batch, neither repeating nor skipping one (stats rows
+    /// are keyed by batch, too). Untrained, the previous checkpoint (if any) is still right.
+    public func stoppedStatus(at position: TrainingPosition, trained: Bool,
+                              checkpoint: (TrainingPosition) throws -> Void) rethrows -> RunStatus {
+        switch reason {
+        case .cancel?:
+            return .cancelled
+        case .shutdown?, nil:
+            if trained { try checkpoint(position) }
+            return .interrupted
+        }
+    }
 }

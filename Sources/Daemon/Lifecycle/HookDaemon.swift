@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Logging
+import Platform
 
 /// The whole daemon: core, HTTP server, systemd notifications and watchdog, in start/stop order.
 public final class HookDaemon: Sendable {
@@ -13,9 +14,11 @@ public final class HookDaemon: Sendable {
     private let watchdog = WatchdogHolder()
 
     /// Opens the stats file and builds the router; nothing listens yet.
+    ///
+    /// - Parameter relay: how server threads hand runs to the training queue (see `DaemonCore`).
     public init(config: DaemonConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
-                logger: Logger = Logger(label: "hookd")) throws {
-        core = try DaemonCore(config: config, logger: logger)
+                logger: Logger = Logger(label: "hookd"), relay: DispatchQueue? = nil) throws {
+        core = try DaemonCore(config: config, logger: logger, relay: relay)
         server = HTTPServer(config: config.http, router: DaemonAPI.router(core: core))
         notifier = SystemdNotifier(environment: environment)
         self.environment = environment

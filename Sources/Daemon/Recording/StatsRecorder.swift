@@ -11,7 +11,7 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
     public let writer: StatsWriter
     public let runID: Int64
     private unowned let job: TrainingJob
-    /// hooks-table ids by ActivationStats entry id.
+    /// hooks-table ids of the open hooks (not detached yet), by ActivationStats entry id.
     private var hookIDs: [Int: Int64] = [:]
     /// When false, per-batch rows are not handed to the writer (benchmarks compare both states).
     public var isEnabled = true
@@ -55,10 +55,17 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
         hookIDs[entry.id] = id
     }
 
-    /// Records that the entry's hook recorded nothing after `batch`.
+    /// Records that the entry's hook recorded nothing from `batch` on.
     public func hookDetached(entryID: Int, atBatch batch: Int) throws {
-        guard let id = hookIDs[entryID] else { return }
+        guard let id = hookIDs.removeValue(forKey: entryID) else { return }
         try writer.markHookDetached(id, atBatch: Int64(batch))
+    }
+
+    /// Closes every hooks row still open at `batch`, in id order: the run ended for good.
+    public func closeOpenHooks(atBatch batch: Int) throws {
+        for (entryID, _) in hookIDs.sorted(by: { $0.value < $1.value }) {
+            try hookDetached(entryID: entryID, atBatch: batch)
+        }
     }
 
     // MARK: ActivationStatsSink

@@ -66,6 +66,13 @@ public final class Hook<Stored> {
         })
     }
 
+    /// What the closure threw during the last backward pass, if anything.
+    ///
+    /// A backward hook runs inside libtorch's `backward()` as a C callback, which cannot carry a
+    /// Swift error back out; the gradient hook keeps it, and whoever drives backward reads it
+    /// here afterwards (`HookCallback` fails the fit with it).
+    public var backwardError: (any Error)? { gradHandles.lazy.compactMap(\.lastError).first }
+
     /// Stops the hook for good; safe to call twice or from inside the hook.
     public func remove() {
         guard !isRemoved else { return }

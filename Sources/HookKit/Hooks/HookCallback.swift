@@ -104,6 +104,14 @@ open class HookCallback<Stored>: LearnerCallback {
         recordingIteration = isEnabled && learner.isTraining ? learner.position.iteration : nil
     }
 
+    /// Fails the fit with the first backward hook's error, naming its layer: libtorch's
+    /// `backward()` cannot throw what a gradient hook threw (see `Hook.backwardError`).
+    open func afterBackward(_ learner: Learner) throws {
+        for entry in entries where entry.kind == .backward {
+            if let error = entry.hook?.backwardError { throw HookError(path: entry.path, kind: .backward, underlying: error) }
+        }
+    }
+
     open func endBatch(_ learner: Learner) throws {
         defer { recordingIteration = nil }
         var results: [(entry: Entry, value: Stored)] = []

@@ -17,13 +17,22 @@ final class DaemonProcess {
 
     /// Starts `hookd serve --config <configPath>` and waits until `/health` answers on `host`
     /// (the config's `listen.host`).
+    ///
+    /// - Parameter user: run as this uid and gid (through setpriv(1), which execs the daemon in
+    ///   place: the process is hookd's own), as systemd's `DynamicUser=` does; needs root.
     init(configPath: String, host: String = "127.0.0.1", port: UInt16, logURL: URL, token: String? = nil,
-         environment: [String: String] = [:]) throws {
+         environment: [String: String] = [:], user: UInt32? = nil) throws {
         self.port = port
         self.logURL = logURL
         client = HTTPTestClient(host: host, port: port, token: token)
-        process.executableURL = try Self.binary()
-        process.arguments = ["serve", "--config", configPath]
+        let arguments = ["serve", "--config", configPath]
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", try Self.binary().path] + arguments
+        } else {
+            process.executableURL = try Self.binary()
+            process.arguments = arguments
+        }
         // HOOKD_* from the test's environment would override the fixture's config.
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOOKD_") }
             .merging(environment) { $1 }

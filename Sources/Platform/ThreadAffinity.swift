@@ -1,8 +1,11 @@
-import CMicroHTTPD
+import CPlatform
 import Foundation
 
 /// Linux CPU affinity per thread: keeps the HTTP server and training on separate cores
 /// (PERF-NOTES item 5: pinned apart, neither slows the other).
+///
+/// Affinity is per thread and inherited by the threads a thread creates; any thread may move
+/// itself to any CPU of the process's cpuset, no privilege needed.
 public enum ThreadAffinity {
     /// Why a pin failed: the errno and the CPUs asked for.
     public struct Failure: Error, CustomStringConvertible {
@@ -50,8 +53,9 @@ public enum ThreadAffinity {
         }
     }
 
-    /// Pins the calling server thread to `cpus` the first time it asks; later calls cost a branch.
-    static func pinServerThreadOnce(to cpus: [Int32]) {
-        _ = cpus.withUnsafeBufferPointer { hookd_mhd_pin_current_thread_once($0.baseAddress, Int32($0.count)) }
+    /// Pins the calling thread to `cpus` the first time it asks (server threads, on their first
+    /// request); later calls on the same thread cost a branch.
+    public static func pinCurrentThreadOnce(to cpus: [Int32]) {
+        _ = cpus.withUnsafeBufferPointer { hookd_pin_current_thread_once($0.baseAddress, Int32($0.count)) }
     }
 }

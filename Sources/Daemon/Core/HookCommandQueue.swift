@@ -2,14 +2,14 @@ import Synchronization
 
 /// Hook attach/detach commands waiting for the training loop (ARCHITECTURE: applied at the
 /// next batch boundary, never from a handler thread).
-public final class HookRegistry: Sendable {
+public final class HookCommandQueue: Sendable {
     private struct State {
         var commands: [HookCommand] = []
         var nextPendingID = 1
     }
     private let state = Mutex(State())
 
-    /// An empty registry.
+    /// An empty queue.
     public init() {}
 
     /// Queues `action` for `runID` (nil: the next run) and returns the command with its ticket.

@@ -1,0 +1,42 @@
+import HookKit
+import StatsStore
+
+/// What a caller adds to `RunLifecycle`, at the steps where `hookd train` and the daemon differ.
+///
+/// Every requirement has a default that adds nothing: that is `hookd train --db`
+/// (`StandaloneRun`). The daemon's `RunSession` publishes the run, restores checkpoints, takes
+/// hook commands at batch boundaries and tells cancel from shutdown.
+public protocol RunParticipant {
+    /// The job is built and its modules are recorded; returns where training starts.
+    ///
+    /// Default: at the beginning.
+    func prepare(_ job: TrainingJob, recorder: StatsRecorder) throws -> TrainingPosition
+
+    /// Attaches the run's hooks before its first batch, each under a hooks row.
+    ///
+    /// Default: the spec's hooks, attached at `start`.
+    func attachHooks(_ job: TrainingJob, recorder: StatsRecorder, from start: TrainingPosition) throws
+
+    /// The status of a run that stopped at `position`, before its last epoch; `trained` is false
+    /// when the stop came before training started.
+    ///
+    /// Default: `interrupted` (SIGINT, SIGTERM, `--max-batches`).
+    func stopped(_ job: TrainingJob, at position: TrainingPosition, trained: Bool) throws -> RunStatus
+
+    /// Called between attempts while the end of the run waits out a write retry.
+    ///
+    /// Default: nothing. The daemon feeds its watchdog: waiting for the disk is not a hang.
+    func waitingForWrites()
+}
+
+extension RunParticipant {
+    public func prepare(_ job: TrainingJob, recorder: StatsRecorder) throws -> TrainingPosition { TrainingPosition() }
+
+    public func attachHooks(_ job: TrainingJob, recorder: StatsRecorder, from start: TrainingPosition) throws {
+        try recorder.recordHooksAtStart(batch: start.iteration)
+    }
+
+    public func stopped(_ job: TrainingJob, at position: TrainingPosition, trained: Bool) throws -> RunStatus { .interrupted }
+
+    public func waitingForWrites() {}
+}

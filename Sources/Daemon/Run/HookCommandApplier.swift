@@ -1,0 +1,54 @@
+import HookKit
+import Logging
+
+/// Applies the hook commands queued for a run at each batch boundary (ARCHITECTURE: never from
+/// a handler thread), and settles each command's ticket with the outcome.
+///
+/// A learner callback on the training queue; a hook attached here records from the batch about
+/// to train, as `ActivationStats` has already begun that batch.
+final class HookCommandApplier: LearnerCallback {
+    private let runID: Int64
+    private let commands: HookCommandQueue
+    private let hooks: LiveHooks
+    private let logger: Logger
+
+    init(runID: Int64, commands: HookCommandQueue, hooks: LiveHooks, logger: Logger) {
+        self.runID = runID
+        self.commands = commands
+        self.hooks = hooks
+        self.logger = logger
+    }
+
+    func beginBatch(_ learner: Learner) throws {
+        apply(atBatch: learner.position.iteration)
+    }
+
+    /// Applies every queued command for this run; `batch` is the batch about to train.
+    func apply(atBatch batch: Int) {
+        for command in commands.take(forRun: runID) {
+            let outcome = self.outcome(of: command.action, atBatch: batch)
+            command.ticket.complete(outcome)
+            if case .attached(let h) = outcome { logger.info("run \(runID): hook \(h.id) on \(h.path) (\(h.kind)) from batch \(batch)") }
+            if case .detached(let h, _) = outcome { logger.info("run \(runID): hook \(h.id) on \(h.path) detached at batch \(batch)") }
+        }
+    }
+
+    private func outcome(of action: HookCommand.Action, atBatch batch: Int) -> HookOutcome {
+        switch action {
+        case let .attach(layer, kind, stats, every):
+            do {
+                return .attached(try hooks.attach(path: layer, kind: kind, stats: stats, every: every, atBatch: batch))
+            } catch is SpecError {
+                return .unknownLayer(layer)
+            } catch {
+                return .failed("\(error)")
+            }
+        case .detach(let hookID):
+            do {
+                return try hooks.detach(hookID, atBatch: batch).map { .detached($0, batch: batch) } ?? .unknownHook(hookID)
+            } catch {
+                return .failed("\(error)")
+            }
+        }
+    }
+}

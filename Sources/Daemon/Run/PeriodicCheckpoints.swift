@@ -1,0 +1,56 @@
+import Foundation
+import HookKit
+import Logging
+import StatsStore
+
+/// Writes a run's checkpoint every `everyBatches` batches and at each epoch end, and on
+/// request (the shutdown's), always after the statistics it covers are on disk.
+///
+/// A learner callback on the training queue, after the recorder: a batch's rows are handed to
+/// the writer before its checkpoint flushes them.
+final class PeriodicCheckpoints: LearnerCallback {
+    private let runID: Int64
+    private unowned let job: TrainingJob
+    private let writer: StatsWriter
+    private let url: URL
+    private let everyBatches: Int
+    private let logger: Logger
+
+    /// - Parameter everyBatches: 0 checkpoints only at epoch ends (and on request).
+    init(runID: Int64, job: TrainingJob, writer: StatsWriter, url: URL, everyBatches: Int, logger: Logger) {
+        self.runID = runID
+        self.job = job
+        self.writer = writer
+        self.url = url
+        self.everyBatches = everyBatches
+        self.logger = logger
+    }
+
+    /// Commits every stats row handed over so far, then saves the checkpoint: a checkpoint never
+    /// points past statistics that are not on disk, so a crash loses no row for good. While the
+    /// writer retries a failed commit (disk full) the checkpoint is skipped: the previous one
+    /// stays valid, since re-trained batches replace their rows.
+    ///
+    /// - Parameter position: the next batch to train, where a resume starts.
+    func checkpoint(at position: TrainingPosition) throws {
+        try writer.flush()
+        if writer.isRetrying {
+            logger.warning("run \(runID): checkpoint at batch \(position.iteration) skipped: stats rows are not on disk yet")
+            return
+        }
+        try job.saveCheckpoint(to: url, position: position)
+        try writer.setCheckpoint(runID, path: url.path)
+    }
+
+    func endBatch(_ learner: Learner) throws {
+        let p = learner.position
+        if everyBatches > 0, (p.iteration + 1) % everyBatches == 0 {
+            try checkpoint(at: TrainingPosition(epoch: p.epoch, batch: p.batch + 1, iteration: p.iteration + 1))
+        }
+    }
+
+    func endEpoch(_ learner: Learner, metrics: EpochMetrics) throws {
+        let p = learner.position
+        try checkpoint(at: TrainingPosition(epoch: p.epoch + 1, batch: 0, iteration: p.iteration))
+    }
+}

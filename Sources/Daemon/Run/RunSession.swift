@@ -1,0 +1,129 @@
+import Foundation
+import HookKit
+import StatsStore
+
+/// One daemon run on the training queue: `RunLifecycle` with the daemon's parts, each given only
+/// what it needs: `LiveHooks` and `HookCommandApplier` (hook commands at batch boundaries),
+/// `LiveProgress` and `LatestStatsSink` (what handlers read), `PeriodicCheckpoints`, and the
+/// run's `RunControl` (cancel vs shutdown).
+///
+/// Confined to `DaemonCore.trainingQueue`: it owns the `TrainingJob`, which no other thread sees.
+final class RunSession: RunParticipant {
+    private let core: DaemonCore
+    let runID: Int64
+    let resume: Bool
+    let control: RunControl
+    /// The parts that need each other after `prepare`, for the rest of the run.
+    private var hooks: LiveHooks?
+    private var checkpoints: PeriodicCheckpoints?
+
+    init(core: DaemonCore, runID: Int64, resume: Bool, control: RunControl) {
+        self.core = core
+        self.runID = runID
+        self.resume = resume
+        self.control = control
+    }
+
+    /// Trains the run to its end (or to a stop request) and records the outcome.
+    func run() {
+        core.live.update { s in
+            s.activeRunID = runID
+            s.progress[runID] = RunProgress(runID: runID, status: .running)
+            s.modulePaths = nil
+            s.openHooks = [:]
+        }
+        core.live.noteProgress()
+        // A write failure ended an earlier run (disk full past the retry window); this run gets
+        // a fresh start instead of failing at its first batch for the daemon's whole lifetime.
+        core.writer.clearFailure()
+        let status: RunStatus
+        do {
+            status = try RunLifecycle(writer: core.writer, runID: runID).run(build: buildJob, participant: self)
+        } catch {
+            core.logger.error("run \(runID) failed: \(error)")
+            status = .failed
+        }
+        (hooks, checkpoints) = (nil, nil)
+        core.hookCommands.runEnded(runID)
+        core.live.update { s in
+            s.activeRunID = nil
+            s.modulePaths = nil
+            s.openHooks = [:]
+            s.progress[runID]?.status = status
+            s.progress[runID]?.phase = "done"
+            s.runsEnded[status.rawValue, default: 0] += 1
+        }
+        core.live.noteProgress()
+        core.logger.info("run \(runID) \(status)")
+        core.applyRetention()
+    }
+
+    /// The run's stored spec (the daemon's default hooks when it names none) as a job.
+    private func buildJob() throws -> TrainingJob {
+        let record = try core.reader.run(runID)
+        var spec = try RunSpec.parse(Data(record.spec.utf8))
+        if case .object(let fields) = spec.source, fields["hooks"] == nil { spec.hooks = core.config.defaultHooks }
+        core.logger.info("run \(runID) (\(spec.name)) loading data and building \(spec.model.arch.rawValue)")
+        // The store is the record: keeping every row in memory too would grow for weeks.
+        return try TrainingJob(spec: spec, defaultThreads: core.config.trainingThreads, keepStatsInMemory: false)
+    }
+
+    // MARK: RunParticipant
+
+    /// Connects the stop request, publishes the model, restores the checkpoint of a resumed run,
+    /// and adds the daemon's parts to the learner, after the recorder (see `PeriodicCheckpoints`).
+    func prepare(_ job: TrainingJob, recorder: StatsRecorder) throws -> TrainingPosition {
+        control.connect(job.learner.stopSignal)
+        try saveSummary(job.summary)
+        let paths = Set(job.model.namedModules().map(\.path).filter { !$0.isEmpty })
+        core.live.update { s in
+            s.modulePaths = paths
+            s.progress[runID]?.epochs = job.spec.train.epochs
+            s.progress[runID]?.batchesPerEpoch = job.data.train.batchCount
+        }
+        var start = TrainingPosition()
+        let url = core.checkpointURL(runID)
+        if resume, FileManager.default.fileExists(atPath: url.path) {
+            start = try job.restoreCheckpoint(from: url)
+            core.logger.info("run \(runID) resumes at epoch \(start.epoch) batch \(start.batch) (global batch \(start.iteration))")
+        }
+        let timer = HookTimer()
+        let hooks = LiveHooks(runID: runID, job: job, recorder: recorder, live: core.live, timer: timer)
+        let checkpoints = PeriodicCheckpoints(runID: runID, job: job, writer: core.writer, url: url,
+                                              everyBatches: core.config.checkpointEveryBatches, logger: core.logger)
+        job.learner.callbacks += [
+            HookCommandApplier(runID: runID, commands: core.hookCommands, hooks: hooks, logger: core.logger),
+            LiveProgress(runID: runID, live: core.live, timer: timer),
+            checkpoints,
+        ]
+        job.stats.sinks.append(LatestStatsSink(runID: runID, live: core.live))
+        (self.hooks, self.checkpoints) = (hooks, checkpoints)
+        core.live.update { s in
+            s.progress[runID]?.epoch = start.epoch
+            s.progress[runID]?.batch = start.batch
+            s.progress[runID]?.iteration = start.iteration
+            s.progress[runID]?.phase = "training"
+        }
+        return start
+    }
+
+    /// The spec's hooks, or a resumed run's open hooks under their old rows (`LiveHooks.install`).
+    func attachHooks(_ job: TrainingJob, recorder: StatsRecorder, from start: TrainingPosition) throws {
+        let rows = resume ? try core.reader.hooks(run: runID) : []
+        try hooks?.install(reopening: rows, atBatch: start.iteration)
+    }
+
+    func stopped(_ job: TrainingJob, at position: TrainingPosition, trained: Bool) throws -> RunStatus {
+        try control.stoppedStatus(at: position, trained: trained) { try checkpoints?.checkpoint(at: $0) }
+    }
+
+    func waitingForWrites() { core.live.noteProgress() }
+
+    /// Keeps the run's summary next to its checkpoint, so `/summary` works after a restart.
+    private func saveSummary(_ summary: ModelSummary) throws {
+        let directory = core.runDirectory(runID)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try summary.json().write(to: directory.appendingPathComponent("summary.json"), options: .atomic)
+        try Data(summary.text().utf8).write(to: directory.appendingPathComponent("summary.txt"), options: .atomic)
+    }
+}
