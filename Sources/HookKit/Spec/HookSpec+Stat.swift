@@ -31,12 +31,21 @@ extension HookSpec {
 
         /// The statistics named in `names`, the list at JSON path `path`.
         ///
-        /// - Throws: `SpecError` naming the element that is not a statistic, and the valid names.
+        /// The list is a set: a repeat would be computed and stored twice for nothing, and
+        /// refusing repeats bounds the list by `allCases.count` (a 100,000-entry list was stored
+        /// whole and returned by every `GET /hooks`).
+        ///
+        /// - Throws: `SpecError` naming the element that is not a statistic (with the valid
+        ///   names), or that repeats an earlier one.
         public static func parse(_ names: [String], path: String) throws -> [Stat] {
-            try names.enumerated().map { index, name in
+            var seen = Set<Stat>()
+            return try names.enumerated().map { index, name in
                 guard let stat = Stat(rawValue: name) else {
                     let known = allCases.map(\.rawValue).joined(separator: ", ")
                     throw SpecError(path: "\(path)[\(index)]", message: "unknown statistic \"\(name)\"; expected one of \(known)")
+                }
+                guard seen.insert(stat).inserted else {
+                    throw SpecError(path: "\(path)[\(index)]", message: "duplicate statistic \"\(name)\"")
                 }
                 return stat
             }
