@@ -45,7 +45,7 @@ import Testing
         let unknown = commands.enqueue(.attach(layer: "9.9", kind: .forward, stats: [.scalar(.mean)], every: 1), runID: nil)
         let other = commands.enqueue(.detach(hookID: 1), runID: b.runID + 1)
         var detach: HookCommand?
-        b.job.learner.callbacks.append(HookCommandApplier(runID: b.runID, commands: commands, hooks: b.hooks, logger: Logger(label: "test")))
+        b.job.learner.callbacks.append(HookCommandApplier(runID: b.runID, commands: commands, hooks: b.hooks, maxHooks: 256, logger: Logger(label: "test")))
         b.job.learner.callbacks.append(AtEndOfBatch { learner in
             guard learner.position.iteration == 1, case .attached(let hook)? = attach.ticket.result else { return }
             detach = commands.enqueue(.detach(hookID: hook.id), runID: b.runID)

@@ -10,12 +10,14 @@ final class HookCommandApplier: LearnerCallback {
     private let runID: Int64
     private let commands: HookCommandQueue
     private let hooks: LiveHooks
+    private let maxHooks: Int
     private let logger: Logger
 
-    init(runID: Int64, commands: HookCommandQueue, hooks: LiveHooks, logger: Logger) {
+    init(runID: Int64, commands: HookCommandQueue, hooks: LiveHooks, maxHooks: Int, logger: Logger) {
         self.runID = runID
         self.commands = commands
         self.hooks = hooks
+        self.maxHooks = maxHooks
         self.logger = logger
     }
 
@@ -36,6 +38,8 @@ final class HookCommandApplier: LearnerCallback {
     private func outcome(of action: HookCommand.Action, atBatch batch: Int) -> HookOutcome {
         switch action {
         case let .attach(layer, kind, stats, every):
+            // Checked here too, not only by the handler: two POSTs may race past its check.
+            if let refusal = hooks.refusal(path: layer, kind: kind, limit: maxHooks) { return refusal }
             do {
                 return .attached(try hooks.attach(path: layer, kind: kind, stats: stats, every: every, atBatch: batch))
             } catch is SpecError {
