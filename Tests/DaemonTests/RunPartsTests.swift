@@ -64,6 +64,23 @@ import Testing
         #expect(try reader.hooks(run: b.runID).first { $0.id == hook.id }?.detachedBatch == 2)
     }
 
+    @Test func theLoopRefusesRepeatedAndSurplusAttachesThatPassedTheHandler() throws {
+        let b = try Bench()
+        try b.hooks.install(reopening: [], atBatch: 0)
+        let commands = HookCommandQueue()
+        let attach = { (layer: String) in commands.enqueue(.attach(layer: layer, kind: .forward, stats: [.scalar(.mean)], every: 1), runID: b.runID) }
+        let (first, twin, spec, surplus) = (attach("0.2"), attach("0.2"), attach("0.0"), attach("1.2"))
+        let limit = Specs.hookedByDefault.count + 1
+        HookCommandApplier(runID: b.runID, commands: commands, hooks: b.hooks, maxHooks: limit, logger: Logger(label: "test")).apply(atBatch: 0)
+
+        guard case .attached(let hook)? = first.ticket.result else { Issue.record("\(String(describing: first.ticket.result))"); return }
+        #expect(twin.ticket.result == .exists(hook))
+        guard case .exists(let specHook)? = spec.ticket.result else { Issue.record("\(String(describing: spec.ticket.result))"); return }
+        #expect(specHook.path == "0.0" && specHook.id != hook.id)
+        #expect(surplus.ticket.result == .limitReached(limit))
+        #expect(b.live.snapshot.openHooks.count == limit)
+    }
+
     @Test func liveProgressAndLatestStatsFollowTheRun() throws {
         let b = try Bench()
         try b.hooks.install(reopening: [], atBatch: 0)

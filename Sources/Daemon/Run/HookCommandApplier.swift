@@ -30,8 +30,14 @@ final class HookCommandApplier: LearnerCallback {
         for command in commands.take(forRun: runID) {
             let outcome = self.outcome(of: command.action, atBatch: batch)
             command.ticket.complete(outcome)
-            if case .attached(let h) = outcome { logger.info("run \(runID): hook \(h.id) on \(h.path) (\(h.kind)) from batch \(batch)") }
-            if case .detached(let h, _) = outcome { logger.info("run \(runID): hook \(h.id) on \(h.path) detached at batch \(batch)") }
+            switch outcome {
+            case .attached(let h): logger.info("run \(runID): hook \(h.id) on \(h.path) (\(h.kind)) from batch \(batch)")
+            case .detached(let h, _): logger.info("run \(runID): hook \(h.id) on \(h.path) detached at batch \(batch)")
+            // Logged: the client of a pending attach got its 201 long ago and hears nothing else.
+            case .exists(let twin): logger.warning("run \(runID): attach on \(twin.path) (\(twin.kind)) refused: hook \(twin.id) records it")
+            case .limitReached(let limit): logger.warning("run \(runID): attach refused: \(limit) hooks open (training.max_hooks)")
+            default: break
+            }
         }
     }
 
