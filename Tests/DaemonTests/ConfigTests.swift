@@ -74,6 +74,8 @@ import Testing
         (#"{"stats": {"retry_seconds": -1}}"#, "$.stats.retry_seconds", "must be in 0...3600"),
         (#"{"training": {"max_concurrent_runs": 2}}"#, "$.training.max_concurrent_runs", "1...1"),
         (#"{"training": {"max_hooks": 0}}"#, "$.training.max_hooks", "must be in 1...100000"),
+        (#"{"training": {"default_hooks": [{"modules": ["0.0"]}, {"modules": ["0.0"]}]}}"#, "$.training.default_hooks[1].modules[0]",
+         "already records mean for $.training.default_hooks[0].modules[0]"),
         (#"{"training": {"threads": 1, "threads": 2}}"#, "$.training.threads", #"duplicate key "threads""#),
         (#"{"training": {"default_hooks": [{"kind": "sideways"}]}}"#, "$.training.default_hooks[0].kind", "forward"),
         (#"{"training": {"default_hooks": {"modules": "all"}}}"#, "$.training.default_hooks", "array"),

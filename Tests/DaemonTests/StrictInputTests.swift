@@ -34,8 +34,9 @@ import Testing
         let again = try c.post("/hooks", json: #"{"layer":"0.2","stats":["std"]}"#)
         #expect(again.status == 409)
         #expect(again.errorCode == "hook_exists")
-        #expect(again.errorMessage == "run \(id) already has hook \(hookID) on '0.2' (forward)")
-        // A spec hook counts too; the other direction is a different hook.
+        #expect(again.errorMessage == "run \(id) already has hook \(hookID) on '0.2' (forward) recording std")
+        // A spec hook counts too; the other direction is a different hook (and so are other
+        // statistics: PerHookStatsTests adds a histogram beside the spec's scalars).
         #expect(try c.post("/hooks", json: #"{"layer":"0.0"}"#).errorCode == "hook_exists")
         #expect(try c.post("/hooks", json: #"{"layer":"0.2","kind":"backward"}"#).status == 201)
 
@@ -57,6 +58,6 @@ import Testing
         let pendingID = try #require(pending.json["pending_id"] as? Int)
         let again = try daemon.client.post("/hooks", json: #"{"layer":"0.2"}"#)
         #expect(again.status == 409)
-        #expect(again.errorMessage == "the next run already has pending hook p\(pendingID) on '0.2' (forward)")
+        #expect(again.errorMessage == "the next run already has pending hook p\(pendingID) on '0.2' (forward) recording mean")
     }
 }

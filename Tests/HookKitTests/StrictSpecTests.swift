@@ -18,9 +18,9 @@ struct StrictSpecTests {
         (spec(train: #"{"lr": 1e400}"#), "$.train.lr: number out of range"),
         (spec(name: #""a\u0000b""#), "$.name: NUL characters are not allowed"),
         (spec(hooks: #"[{"modules": ["0.0"], "stats": ["mean", "std", "mean"]}]"#), #"$.hooks[0].stats[2]: duplicate statistic "mean""#),
-        (spec(hooks: #"[{"modules": ["0.0", "0.0"]}]"#), #"$.hooks[0].modules[1]: module "0.0" (forward) is already hooked by $.hooks[0].modules[0]"#),
+        (spec(hooks: #"[{"modules": ["0.0", "0.0"]}]"#), #"$.hooks[0].modules[1]: module "0.0" (forward) already records mean for $.hooks[0].modules[0]"#),
         (spec(hooks: #"[{"modules": ["0.0"]}, {"modules": ["1.0", "0.0"], "stats": ["mean"]}]"#),
-         #"$.hooks[1].modules[1]: module "0.0" (forward) is already hooked by $.hooks[0].modules[0]"#),
+         #"$.hooks[1].modules[1]: module "0.0" (forward) already records mean for $.hooks[0].modules[0]"#),
     ]
 
     @Test(arguments: refused)
@@ -40,15 +40,20 @@ struct StrictSpecTests {
         }
     }
 
-    @Test func theSameModuleMayBeHookedOncePerKind() throws {
-        let spec = try RunSpec.parse(Data(Self.spec(hooks: #"[{"modules": ["0.0"]}, {"modules": ["0.0"], "kind": "backward"}]"#).utf8))
-        #expect(spec.hooks.map(\.kind) == [.forward, .backward])
+    @Test func aModuleMayBeHookedAgainInTheOtherKindOrForOtherStatistics() throws {
+        let kinds = try RunSpec.parse(Data(Self.spec(hooks: #"[{"modules": ["0.0"]}, {"modules": ["0.0"], "kind": "backward"}]"#).utf8))
+        #expect(kinds.hooks.map(\.kind) == [.forward, .backward])
+        let stats = #"[{"modules": ["0.0"], "stats": ["mean"]}, {"modules": ["0.0"], "stats": ["histogram", "std"]}]"#
+        #expect(try RunSpec.parse(Data(Self.spec(hooks: stats).utf8)).hooks.map(\.stats) == [[.scalar(.mean)], [.histogram, .scalar(.std)]])
+        #expect(throws: SpecError(path: "$.hooks[1].modules[0]", message: #"module "0.0" (forward) already records std for $.hooks[0].modules[0]"#)) {
+            try RunSpec.parse(Data(Self.spec(hooks: #"[{"modules": ["0.0"], "stats": ["std"]}, {"modules": ["0.0"], "stats": ["histogram", "std"]}]"#).utf8))
+        }
     }
 
     @Test func modulesResolvedFromTheModelAreCheckedToo() throws {
         // "params" covers 0.0, so the explicit 0.0 repeats it; only the model can tell.
         let overlap = try RunSpec.parse(Data(Self.spec(hooks: #"[{"modules": "params"}, {"modules": ["0.0"]}]"#).utf8))
-        #expect(throws: SpecError(path: "$.hooks[1].modules[0]", message: #"module "0.0" (forward) is already hooked by $.hooks[0].modules"#)) {
+        #expect(throws: SpecError(path: "$.hooks[1].modules[0]", message: #"module "0.0" (forward) already records mean for $.hooks[0].modules"#)) {
             try TrainingJob(spec: overlap)
         }
         let params = try RunSpec.parse(Data(Self.spec(hooks: #"[{"modules": "params"}]"#).utf8))

@@ -185,7 +185,9 @@ extension DaemonConfig {
         do {
             return try RunSpec.parse(Data(probe.utf8)).hooks
         } catch let error as SpecError {
-            throw SpecError(path: error.path.replacingOccurrences(of: "$.hooks", with: path), message: error.message)
+            // Messages name paths too ("already hooked by $.hooks[0].modules[0]").
+            throw SpecError(path: error.path.replacingOccurrences(of: "$.hooks", with: path),
+                            message: error.message.replacingOccurrences(of: "$.hooks", with: path))
         }
     }
 

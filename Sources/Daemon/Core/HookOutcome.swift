@@ -4,7 +4,7 @@ public enum HookOutcome: Sendable, Equatable {
     case attached(OpenHook)
     /// Detached: records nothing at or after `batch`.
     case detached(OpenHook, batch: Int)
-    /// The run already has this open hook on the same module and kind.
+    /// The run already has this open hook on the same module and kind, recording one of the same statistics.
     case exists(OpenHook)
     /// The run already has this many hooks (`training.max_hooks`).
     case limitReached(Int)

@@ -45,7 +45,7 @@ final class HookCommandApplier: LearnerCallback {
         switch action {
         case let .attach(layer, kind, stats, every):
             // Checked here too, not only by the handler: two POSTs may race past its check.
-            if let refusal = hooks.refusal(path: layer, kind: kind, limit: maxHooks) { return refusal }
+            if let refusal = hooks.refusal(path: layer, kind: kind, stats: stats, limit: maxHooks) { return refusal }
             do {
                 return .attached(try hooks.attach(path: layer, kind: kind, stats: stats, every: every, atBatch: batch))
             } catch is SpecError {

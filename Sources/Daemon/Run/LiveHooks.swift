@@ -77,10 +77,13 @@ final class LiveHooks {
         return hook
     }
 
-    /// Why a new hook on `path` in direction `kind` must not attach: an open hook already
-    /// records exactly that (`.exists`), or `limit` hooks are open (`.limitReached`); nil if it may.
-    func refusal(path: String, kind: HookKind, limit: Int) -> HookOutcome? {
-        if let twin = open.values.first(where: { $0.hook.path == path && $0.hook.kind == kind }) { return .exists(twin.hook) }
+    /// Why a new hook on `path` in direction `kind` for `stats` must not attach: an open hook
+    /// there already records one of them (`.exists`, see `HookClaims`), or `limit` hooks are
+    /// open (`.limitReached`); nil if it may.
+    func refusal(path: String, kind: HookKind, stats: [HookSpec.Stat], limit: Int) -> HookOutcome? {
+        if let twin = open.values.first(where: { $0.hook.path == path && $0.hook.kind == kind && stats.shared(with: $0.hook.stats) != nil }) {
+            return .exists(twin.hook)
+        }
         return open.count >= limit ? .limitReached(limit) : nil
     }
 

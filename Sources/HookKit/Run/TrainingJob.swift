@@ -26,7 +26,7 @@ public final class TrainingJob {
     ///     into a sink (SQLite) passes false, or memory grows with every batch.
     ///   - maxHooks: the most hooks the spec may resolve to (`training.max_hooks`).
     /// - Throws: `SpecError` for a spec that does not fit its data or model (naming the JSON
-    ///   path), e.g. one hooking a module twice with one kind (see `HookClaims`);
+    ///   path), e.g. one hooking a module twice for one statistic (see `HookClaims`);
     ///   `DatasetError` for unreadable data, `TorchError` from libtorch.
     public init(spec: RunSpec, defaultThreads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 keepStatsInMemory: Bool = true, maxHooks: Int = HookClaims.defaultLimit) throws {
@@ -44,7 +44,7 @@ public final class TrainingJob {
         for (index, hook) in spec.hooks.enumerated() {
             for (position, (path, module)) in try Self.resolve(hook.modules, in: model, specIndex: index).enumerated() {
                 let source = if case .paths = hook.modules { "$.hooks[\(index)].modules[\(position)]" } else { "$.hooks[\(index)].modules" }
-                try claims.claim(path, hook.kind, at: source)
+                try claims.claim(path, hook.kind, stats: hook.stats, at: source)
                 let entry = stats.attach(path: path, module: module, kind: hook.kind, every: hook.every, request: hook.stats.request)
                 requestedStats[entry.id] = hook.stats
             }

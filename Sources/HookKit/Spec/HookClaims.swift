@@ -1,8 +1,11 @@
-/// The (module path, kind) pairs one run hooks, each with the JSON path that asked for it.
+/// The hooks one run has, by module path and kind, each with the JSON path that asked for it.
 ///
-/// A second hook on the same module and kind records exactly the same statistics again, so
-/// repeats only multiply work (10,000 × `"0.0"` trained 60× slower); they are refused, naming
-/// the repeat and the first occurrence. The total is bounded by `limit` (`training.max_hooks`).
+/// A second hook on the same module and kind that shares a statistic with the first computes
+/// and stores it again, so such repeats only multiply work (10,000 × `"0.0"` trained 60×
+/// slower); they are refused, naming the repeat and the first occurrence. Hooks with disjoint
+/// statistics may share a module (a histogram beside the scalars), so there are at most
+/// `HookSpec.Stat.allCases.count` per module and kind. The total is bounded by `limit`
+/// (`training.max_hooks`).
 public struct HookClaims: Sendable {
     /// `training.max_hooks` when nothing configures it.
     public static let defaultLimit = 256
@@ -13,28 +16,31 @@ public struct HookClaims: Sendable {
     }
 
     public let limit: Int
-    private var owners: [Key: String] = [:]
+    private var owners: [Key: [(stats: [HookSpec.Stat], jsonPath: String)]] = [:]
 
     public init(limit: Int = HookClaims.defaultLimit) {
         self.limit = limit
     }
 
     /// Hooks claimed so far.
-    public var count: Int { owners.count }
+    public private(set) var count = 0
 
-    /// Records that the value at `jsonPath` hooks `module` in direction `kind`.
+    /// Records that the value at `jsonPath` hooks `module` in direction `kind` for `stats`.
     ///
-    /// - Throws: `SpecError` at `jsonPath` when that pair is already hooked, or when it would
-    ///   be hook number `limit + 1`.
-    public mutating func claim(_ module: String, _ kind: HookKind, at jsonPath: String) throws {
+    /// - Throws: `SpecError` at `jsonPath` when a hook claimed before records one of `stats` on
+    ///   that module and kind, or when this would be hook number `limit + 1`.
+    public mutating func claim(_ module: String, _ kind: HookKind, stats: [HookSpec.Stat], at jsonPath: String) throws {
         let key = Key(module: module, kind: kind)
-        if let first = owners[key] {
-            throw SpecError(path: jsonPath, message: "module \"\(module)\" (\(kind.rawValue)) is already hooked by \(first)")
+        for earlier in owners[key] ?? [] {
+            if let stat = stats.shared(with: earlier.stats) {
+                throw SpecError(path: jsonPath, message: "module \"\(module)\" (\(kind.rawValue)) already records \(stat.rawValue) for \(earlier.jsonPath)")
+            }
         }
-        guard owners.count < limit else {
+        guard count < limit else {
             throw SpecError(path: jsonPath, message: "more than \(limit) hooks in one run (training.max_hooks)")
         }
-        owners[key] = jsonPath
+        owners[key, default: []].append((stats, jsonPath))
+        count += 1
     }
 
     /// Claims the module paths `hooks` name explicitly, the part checkable without a model;
@@ -43,7 +49,7 @@ public struct HookClaims: Sendable {
         for (index, hook) in hooks.enumerated() {
             guard case .paths(let paths) = hook.modules else { continue }
             for (position, path) in paths.enumerated() {
-                try claim(path, hook.kind, at: "$.hooks[\(index)].modules[\(position)]")
+                try claim(path, hook.kind, stats: hook.stats, at: "$.hooks[\(index)].modules[\(position)]")
             }
         }
     }

@@ -54,6 +54,13 @@ extension HookSpec {
 }
 
 extension Array where Element == HookSpec.Stat {
+    /// The first of these statistics that `other` names too: two hooks on one module and kind
+    /// that share one compute and store it twice, while disjoint ones (a histogram beside the
+    /// spec's scalars) each add something.
+    public func shared(with other: [HookSpec.Stat]) -> HookSpec.Stat? {
+        first(where: other.contains)
+    }
+
     /// What a hook naming these statistics computes each recorded batch.
     public var request: StatRequest {
         StatRequest(scalars: StatSet(compactMap { if case .scalar(let s) = $0 { s } else { nil } }),

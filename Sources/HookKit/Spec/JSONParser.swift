@@ -134,7 +134,7 @@ struct JSONParser {
         while let byte = peek, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { offset += 1 }
     }
 
-    var peek: UInt8? { offset < bytes.count ? bytes[offset] : nil }
+    private var peek: UInt8? { offset < bytes.count ? bytes[offset] : nil }
 
     /// Names the common non-JSON values (NaN, Infinity, `+1`, `'x'`) instead of a bare "unexpected".
     private func unexpectedValue(path: String) -> SpecError {
@@ -150,7 +150,7 @@ struct JSONParser {
     }
 
     /// A grammar error at the current offset; `path` is the value being read when it was found.
-    func malformed(_ detail: String, path: String, at position: Int? = nil) -> SpecError {
+    private func malformed(_ detail: String, path: String, at position: Int? = nil) -> SpecError {
         let place = path == "$" ? "" : " (in \(path))"
         return SpecError(path: "$", message: "malformed JSON at byte \(position ?? offset)\(place): \(detail)")
     }
