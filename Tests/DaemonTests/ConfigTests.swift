@@ -41,7 +41,7 @@ import Testing
         let path = try directory.write("c.json", """
             {"listen": {"port": 9000}, "http": {"threads": 2, "thread_nice": null},
              "stats": {"flush_rows": 10, "flush_ms": 5, "on_error": "continue_without_stats", "retry_seconds": 7},
-             "training": {"threads": 3, "default_hooks": [{"modules": ["0.0"], "kind": "backward", "every": 2}]}}
+             "training": {"threads": 3, "max_hooks": 12, "default_hooks": [{"modules": ["0.0"], "kind": "backward", "every": 2}]}}
             """)
         let config = try DaemonConfig.load(path: path, environment: [
             "HOOKD_PORT": "9100", "HOOKD_HOST": "0.0.0.0", "HOOKD_DB": "/tmp/x.sqlite", "HOOKD_STATE_DIR": "/tmp/state",
@@ -55,6 +55,7 @@ import Testing
         #expect(config.stateDirectory == "/tmp/state")
         #expect(config.trainingThreads == 3)
         #expect(config.checkpointEveryBatches == 7)
+        #expect(config.maxHooks == 12)
         #expect(config.flush.maxRows == 10 && config.flush.maxDelayMilliseconds == 5)
         #expect(config.statsErrorPolicy == .continueWithoutStats)
         #expect(config.statsRetry.windowMilliseconds == 7000)
@@ -72,6 +73,10 @@ import Testing
         (#"{"stats": {"on_error": "ignore"}}"#, "$.stats.on_error", "fail_run"),
         (#"{"stats": {"retry_seconds": -1}}"#, "$.stats.retry_seconds", "must be in 0...3600"),
         (#"{"training": {"max_concurrent_runs": 2}}"#, "$.training.max_concurrent_runs", "1...1"),
+        (#"{"training": {"max_hooks": 0}}"#, "$.training.max_hooks", "must be in 1...100000"),
+        (#"{"training": {"default_hooks": [{"modules": ["0.0"]}, {"modules": ["0.0"]}]}}"#, "$.training.default_hooks[1].modules[0]",
+         "already records mean for $.training.default_hooks[0].modules[0]"),
+        (#"{"training": {"threads": 1, "threads": 2}}"#, "$.training.threads", #"duplicate key "threads""#),
         (#"{"training": {"default_hooks": [{"kind": "sideways"}]}}"#, "$.training.default_hooks[0].kind", "forward"),
         (#"{"training": {"default_hooks": {"modules": "all"}}}"#, "$.training.default_hooks", "array"),
         (#"{"runs_at_start": ["/no/such/spec.json"]}"#, "$.runs_at_start[0]", "cannot read"),

@@ -45,7 +45,7 @@ import Testing
         let unknown = commands.enqueue(.attach(layer: "9.9", kind: .forward, stats: [.scalar(.mean)], every: 1), runID: nil)
         let other = commands.enqueue(.detach(hookID: 1), runID: b.runID + 1)
         var detach: HookCommand?
-        b.job.learner.callbacks.append(HookCommandApplier(runID: b.runID, commands: commands, hooks: b.hooks, logger: Logger(label: "test")))
+        b.job.learner.callbacks.append(HookCommandApplier(runID: b.runID, commands: commands, hooks: b.hooks, maxHooks: 256, logger: Logger(label: "test")))
         b.job.learner.callbacks.append(AtEndOfBatch { learner in
             guard learner.position.iteration == 1, case .attached(let hook)? = attach.ticket.result else { return }
             detach = commands.enqueue(.detach(hookID: hook.id), runID: b.runID)
@@ -62,6 +62,23 @@ import Testing
         let reader = try StatsReader(path: b.directory.path("stats.sqlite"))
         #expect(try reader.stats(run: b.runID, layer: "0.2", kind: .forward).batch == [0, 1])
         #expect(try reader.hooks(run: b.runID).first { $0.id == hook.id }?.detachedBatch == 2)
+    }
+
+    @Test func theLoopRefusesRepeatedAndSurplusAttachesThatPassedTheHandler() throws {
+        let b = try Bench()
+        try b.hooks.install(reopening: [], atBatch: 0)
+        let commands = HookCommandQueue()
+        let attach = { (layer: String) in commands.enqueue(.attach(layer: layer, kind: .forward, stats: [.scalar(.mean)], every: 1), runID: b.runID) }
+        let (first, twin, spec, surplus) = (attach("0.2"), attach("0.2"), attach("0.0"), attach("1.2"))
+        let limit = Specs.hookedByDefault.count + 1
+        HookCommandApplier(runID: b.runID, commands: commands, hooks: b.hooks, maxHooks: limit, logger: Logger(label: "test")).apply(atBatch: 0)
+
+        guard case .attached(let hook)? = first.ticket.result else { Issue.record("\(String(describing: first.ticket.result))"); return }
+        #expect(twin.ticket.result == .exists(hook))
+        guard case .exists(let specHook)? = spec.ticket.result else { Issue.record("\(String(describing: spec.ticket.result))"); return }
+        #expect(specHook.path == "0.0" && specHook.id != hook.id)
+        #expect(surplus.ticket.result == .limitReached(limit))
+        #expect(b.live.snapshot.openHooks.count == limit)
     }
 
     @Test func liveProgressAndLatestStatsFollowTheRun() throws {

@@ -52,7 +52,7 @@ struct TrainingJobTests {
     @Test func unknownHookModuleIsASpecError() throws {
         #expect(throws: SpecError.self) { try TrainingJob(spec: try Self.spec(hooks: #"[{"modules": ["9.9"]}]"#)) }
         do {
-            _ = try TrainingJob(spec: try Self.spec(hooks: #"[{"modules": ["0.0"]}, {"modules": ["0.0", "body.conv1"]}]"#))
+            _ = try TrainingJob(spec: try Self.spec(hooks: #"[{"modules": ["0.0"]}, {"modules": ["2.0", "body.conv1"]}]"#))
             Issue.record("an unknown module path was accepted")
         } catch let error as SpecError {
             #expect(error.path == "$.hooks[1].modules[1]")

@@ -50,6 +50,7 @@ extension DaemonAPI {
         if isActive, let paths = snapshot.modulePaths, !paths.contains(layer) {
             throw HTTPError.notFound("run \(target!) has no module '\(layer)'", code: "layer_not_found")
         }
+        try refuseConflictingAttach(layer: layer, kind: kind, stats: stats, target: target, isActive: isActive, snapshot, core)
         let command = core.hookCommands.enqueue(.attach(layer: layer, kind: kind, stats: stats, every: every), runID: target)
         guard isActive else {
             // No run trains now: it applies when `target` (or the next run) starts.
@@ -64,6 +65,10 @@ extension DaemonAPI {
             throw HTTPError.notFound("run \(target!) has no module '\(path)'", code: "layer_not_found")
         case .runEnded(let id)?:
             throw HTTPError.conflict("run \(id) ended before the hook could be attached", code: "run_ended")
+        case .exists(let twin)?:
+            throw conflictError(.exists(twin), runID: target, stats: stats)
+        case .limitReached(let limit)?:
+            throw conflictError(.limitReached(limit), runID: target, stats: stats)
         case .failed(let message)?:
             throw HTTPError(.internalServerError, code: "hook_failed", message: message)
         case .detached?, .unknownHook?:
@@ -95,7 +100,7 @@ extension DaemonAPI {
             throw try closedHookError(id, core)
         case .failed(let message)?:
             throw HTTPError(.internalServerError, code: "hook_failed", message: message)
-        case .attached?, .unknownLayer?:
+        case .attached?, .unknownLayer?, .exists?, .limitReached?:
             throw HTTPError(.internalServerError, code: "hook_failed", message: "unexpected outcome")
         case nil:
             return .json(hookJSON(hook, extra: [("detached_batch", .null), ("pending", .bool(true))]).data, status: .accepted)

@@ -76,6 +76,7 @@ extension DaemonConfig {
             if t.has("cpus") { trainingCPUs = try Self.cpus(t, "cpus") }
             maxConcurrentRuns = try t.int("max_concurrent_runs", range: 1...1) ?? maxConcurrentRuns
             checkpointEveryBatches = try t.int("checkpoint_every_batches", range: 0...10_000_000) ?? checkpointEveryBatches
+            maxHooks = try t.int("max_hooks", range: 1...100_000) ?? maxHooks
             if let hooks = t.value("default_hooks") {
                 defaultHooks = try Self.parseHooks(hooks, path: t.child("default_hooks"))
                 defaultHooksJSON = Self.compactJSON(hooks)
@@ -184,7 +185,9 @@ extension DaemonConfig {
         do {
             return try RunSpec.parse(Data(probe.utf8)).hooks
         } catch let error as SpecError {
-            throw SpecError(path: error.path.replacingOccurrences(of: "$.hooks", with: path), message: error.message)
+            // Messages name paths too ("already hooked by $.hooks[0].modules[0]").
+            throw SpecError(path: error.path.replacingOccurrences(of: "$.hooks", with: path),
+                            message: error.message.replacingOccurrences(of: "$.hooks", with: path))
         }
     }
 

@@ -24,7 +24,8 @@ extension DaemonConfig {
             ("training", .object([
                 ("threads", .int(trainingThreads)), ("cpus", Self.cpuList(trainingCPUs)),
                 ("max_concurrent_runs", .int(maxConcurrentRuns)),
-                ("checkpoint_every_batches", .int(checkpointEveryBatches)), ("default_hooks", .raw(defaultHooksJSON)),
+                ("checkpoint_every_batches", .int(checkpointEveryBatches)), ("max_hooks", .int(maxHooks)),
+                ("default_hooks", .raw(defaultHooksJSON)),
             ])),
             ("runs_at_start", .array(runsAtStart.map(JSONOut.string))),
         ])

@@ -39,6 +39,9 @@ public struct DaemonConfig: Sendable {
     public var maxConcurrentRuns = 1
     /// Write a checkpoint every this many training batches (and at each epoch end); 0 = epoch ends only.
     public var checkpointEveryBatches = 200
+    /// The most hooks one run may have (spec and `POST /hooks` together): each costs a forward
+    /// hook per batch and stats rows, so an unbounded count lets one client slow training to a crawl.
+    public var maxHooks = HookClaims.defaultLimit
     /// Hooks for specs without a `hooks` key.
     public var defaultHooks = [HookSpec()]
     /// The `default_hooks` JSON as written, for printing the effective config.

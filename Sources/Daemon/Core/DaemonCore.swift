@@ -88,6 +88,7 @@ public final class DaemonCore: Sendable {
     /// - Throws: `SpecError` for a bad spec (with its JSON path), `DaemonError.shuttingDown`.
     public func submit(spec data: Data) throws -> Int64 {
         let spec = try RunSpec.parse(data)
+        try spec.checkHooks(limit: config.maxHooks)
         if isShuttingDown { throw DaemonError.shuttingDown }
         let id = try writer.createRun(name: spec.name, spec: spec.json)
         enqueue(id, resume: false)

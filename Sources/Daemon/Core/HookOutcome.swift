@@ -4,6 +4,10 @@ public enum HookOutcome: Sendable, Equatable {
     case attached(OpenHook)
     /// Detached: records nothing at or after `batch`.
     case detached(OpenHook, batch: Int)
+    /// The run already has this open hook on the same module and kind, recording one of the same statistics.
+    case exists(OpenHook)
+    /// The run already has this many hooks (`training.max_hooks`).
+    case limitReached(Int)
     /// The active model has no module at this path.
     case unknownLayer(String)
     /// The hook is not attached to the run the command reached.

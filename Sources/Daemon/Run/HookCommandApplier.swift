@@ -10,12 +10,14 @@ final class HookCommandApplier: LearnerCallback {
     private let runID: Int64
     private let commands: HookCommandQueue
     private let hooks: LiveHooks
+    private let maxHooks: Int
     private let logger: Logger
 
-    init(runID: Int64, commands: HookCommandQueue, hooks: LiveHooks, logger: Logger) {
+    init(runID: Int64, commands: HookCommandQueue, hooks: LiveHooks, maxHooks: Int, logger: Logger) {
         self.runID = runID
         self.commands = commands
         self.hooks = hooks
+        self.maxHooks = maxHooks
         self.logger = logger
     }
 
@@ -28,14 +30,22 @@ final class HookCommandApplier: LearnerCallback {
         for command in commands.take(forRun: runID) {
             let outcome = self.outcome(of: command.action, atBatch: batch)
             command.ticket.complete(outcome)
-            if case .attached(let h) = outcome { logger.info("run \(runID): hook \(h.id) on \(h.path) (\(h.kind)) from batch \(batch)") }
-            if case .detached(let h, _) = outcome { logger.info("run \(runID): hook \(h.id) on \(h.path) detached at batch \(batch)") }
+            switch outcome {
+            case .attached(let h): logger.info("run \(runID): hook \(h.id) on \(h.path) (\(h.kind)) from batch \(batch)")
+            case .detached(let h, _): logger.info("run \(runID): hook \(h.id) on \(h.path) detached at batch \(batch)")
+            // Logged: the client of a pending attach got its 201 long ago and hears nothing else.
+            case .exists(let twin): logger.warning("run \(runID): attach on \(twin.path) (\(twin.kind)) refused: hook \(twin.id) records it")
+            case .limitReached(let limit): logger.warning("run \(runID): attach refused: \(limit) hooks open (training.max_hooks)")
+            default: break
+            }
         }
     }
 
     private func outcome(of action: HookCommand.Action, atBatch batch: Int) -> HookOutcome {
         switch action {
         case let .attach(layer, kind, stats, every):
+            // Checked here too, not only by the handler: two POSTs may race past its check.
+            if let refusal = hooks.refusal(path: layer, kind: kind, stats: stats, limit: maxHooks) { return refusal }
             do {
                 return .attached(try hooks.attach(path: layer, kind: kind, stats: stats, every: every, atBatch: batch))
             } catch is SpecError {

@@ -77,6 +77,16 @@ final class LiveHooks {
         return hook
     }
 
+    /// Why a new hook on `path` in direction `kind` for `stats` must not attach: an open hook
+    /// there already records one of them (`.exists`, see `HookClaims`), or `limit` hooks are
+    /// open (`.limitReached`); nil if it may.
+    func refusal(path: String, kind: HookKind, stats: [HookSpec.Stat], limit: Int) -> HookOutcome? {
+        if let twin = open.values.first(where: { $0.hook.path == path && $0.hook.kind == kind && stats.shared(with: $0.hook.stats) != nil }) {
+            return .exists(twin.hook)
+        }
+        return open.count >= limit ? .limitReached(limit) : nil
+    }
+
     /// Detaches hook `id` at `batch` (it records nothing from there on); nil when it is not open.
     func detach(_ id: Int64, atBatch batch: Int) throws -> OpenHook? {
         guard let (hook, entryID, timers) = open.removeValue(forKey: id) else { return nil }

@@ -65,7 +65,8 @@ final class RunSession: RunParticipant {
         if case .object(let fields) = spec.source, fields["hooks"] == nil { spec.hooks = core.config.defaultHooks }
         core.logger.info("run \(runID) (\(spec.name)) loading data and building \(spec.model.arch.rawValue)")
         // The store is the record: keeping every row in memory too would grow for weeks.
-        return try TrainingJob(spec: spec, defaultThreads: core.config.trainingThreads, keepStatsInMemory: false)
+        return try TrainingJob(spec: spec, defaultThreads: core.config.trainingThreads, keepStatsInMemory: false,
+                               maxHooks: core.config.maxHooks)
     }
 
     // MARK: RunParticipant
@@ -92,7 +93,8 @@ final class RunSession: RunParticipant {
         let checkpoints = PeriodicCheckpoints(runID: runID, job: job, writer: core.writer, url: url,
                                               everyBatches: core.config.checkpointEveryBatches, logger: core.logger)
         job.learner.callbacks += [
-            HookCommandApplier(runID: runID, commands: core.hookCommands, hooks: hooks, logger: core.logger),
+            HookCommandApplier(runID: runID, commands: core.hookCommands, hooks: hooks, maxHooks: core.config.maxHooks,
+                               logger: core.logger),
             LiveProgress(runID: runID, live: core.live, timer: timer),
             checkpoints,
         ]

@@ -24,10 +24,12 @@ public final class TrainingJob {
     ///   - defaultThreads: intra-op threads when the spec does not set them.
     ///   - keepStatsInMemory: keep every record in `stats.records` too; a long run that records
     ///     into a sink (SQLite) passes false, or memory grows with every batch.
-    /// - Throws: `SpecError` for a spec that does not fit its data (naming the JSON path),
+    ///   - maxHooks: the most hooks the spec may resolve to (`training.max_hooks`).
+    /// - Throws: `SpecError` for a spec that does not fit its data or model (naming the JSON
+    ///   path), e.g. one hooking a module twice for one statistic (see `HookClaims`);
     ///   `DatasetError` for unreadable data, `TorchError` from libtorch.
     public init(spec: RunSpec, defaultThreads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                keepStatsInMemory: Bool = true) throws {
+                keepStatsInMemory: Bool = true, maxHooks: Int = HookClaims.defaultLimit) throws {
         self.spec = spec
         Torch.threads = spec.train.threads ?? defaultThreads
         Torch.manualSeed(spec.train.seed)
@@ -38,8 +40,11 @@ public final class TrainingJob {
         // Explicit empty module list: only the spec's hooks record, none by default.
         stats = ActivationStats(modules: [], keepInMemory: keepStatsInMemory, removeAtEnd: false)
         summary = try modelSummary(model, inputShape: data.inputShape, name: spec.model.arch.rawValue)
+        var claims = HookClaims(limit: maxHooks)
         for (index, hook) in spec.hooks.enumerated() {
-            for (path, module) in try Self.resolve(hook.modules, in: model, specIndex: index) {
+            for (position, (path, module)) in try Self.resolve(hook.modules, in: model, specIndex: index).enumerated() {
+                let source = if case .paths = hook.modules { "$.hooks[\(index)].modules[\(position)]" } else { "$.hooks[\(index)].modules" }
+                try claims.claim(path, hook.kind, stats: hook.stats, at: source)
                 let entry = stats.attach(path: path, module: module, kind: hook.kind, every: hook.every, request: hook.stats.request)
                 requestedStats[entry.id] = hook.stats
             }

@@ -31,12 +31,21 @@ extension HookSpec {
 
         /// The statistics named in `names`, the list at JSON path `path`.
         ///
-        /// - Throws: `SpecError` naming the element that is not a statistic, and the valid names.
+        /// The list is a set: a repeat would be computed and stored twice for nothing, and
+        /// refusing repeats bounds the list by `allCases.count` (a 100,000-entry list was stored
+        /// whole and returned by every `GET /hooks`).
+        ///
+        /// - Throws: `SpecError` naming the element that is not a statistic (with the valid
+        ///   names), or that repeats an earlier one.
         public static func parse(_ names: [String], path: String) throws -> [Stat] {
-            try names.enumerated().map { index, name in
+            var seen = Set<Stat>()
+            return try names.enumerated().map { index, name in
                 guard let stat = Stat(rawValue: name) else {
                     let known = allCases.map(\.rawValue).joined(separator: ", ")
                     throw SpecError(path: "\(path)[\(index)]", message: "unknown statistic \"\(name)\"; expected one of \(known)")
+                }
+                guard seen.insert(stat).inserted else {
+                    throw SpecError(path: "\(path)[\(index)]", message: "duplicate statistic \"\(name)\"")
                 }
                 return stat
             }
@@ -45,6 +54,13 @@ extension HookSpec {
 }
 
 extension Array where Element == HookSpec.Stat {
+    /// The first of these statistics that `other` names too: two hooks on one module and kind
+    /// that share one compute and store it twice, while disjoint ones (a histogram beside the
+    /// spec's scalars) each add something.
+    public func shared(with other: [HookSpec.Stat]) -> HookSpec.Stat? {
+        first(where: other.contains)
+    }
+
     /// What a hook naming these statistics computes each recorded batch.
     public var request: StatRequest {
         StatRequest(scalars: StatSet(compactMap { if case .scalar(let s) = $0 { s } else { nil } }),

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A parsed JSON document, kept as values so that readers can report exact JSON paths.
-public enum JSONValue: Sendable, Equatable, Decodable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -9,16 +9,12 @@ public enum JSONValue: Sendable, Equatable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses `data`; a syntax error is reported with Foundation's description of it.
+    /// Parses `data` strictly (RFC 8259, see `JSONParser`): duplicate keys, numbers a Double
+    /// cannot hold, NUL characters and deep nesting are refused with their JSON path, and
+    /// syntax errors name their byte offset.
     public static func parse(_ data: Data) throws -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let detail = (context.underlyingError as NSError?)?.userInfo["NSDebugDescription"] as? String ?? context.debugDescription
-            throw SpecError(path: "$", message: "malformed JSON: \(detail)")
-        } catch {
-            throw SpecError(path: "$", message: "malformed JSON: \(error)")
-        }
+        var parser = JSONParser([UInt8](data))
+        return try parser.document()
     }
 
     /// The type name used in error messages.
@@ -31,16 +27,6 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         case .array: "an array"
         case .object: "an object"
         }
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 
     /// Back to Foundation objects, for re-serialising.

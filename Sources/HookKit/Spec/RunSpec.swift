@@ -25,8 +25,17 @@ public struct RunSpec: Sendable, Equatable {
             try HookSpec(try JSONObjectReader(value, path: "$.hooks[\(index)]"))
         }
         try root.finish()
-        return RunSpec(name: name, model: model, data: dataSpec, train: train, hooks: hooks,
-                       source: try JSONValue.parse(data))
+        let spec = RunSpec(name: name, model: model, data: dataSpec, train: train, hooks: hooks,
+                           source: try JSONValue.parse(data))
+        try spec.checkHooks(limit: .max)
+        return spec
+    }
+
+    /// Refuses a module path hooked twice with one kind, or more than `limit` explicit paths,
+    /// before any data loads; `TrainingJob` checks `"params"` and `"all"` once the model exists.
+    public func checkHooks(limit: Int) throws {
+        var claims = HookClaims(limit: limit)
+        try claims.claimExplicitPaths(of: hooks)
     }
 
     /// Reads and parses a spec file; a missing file is reported with its path.
