@@ -11,6 +11,7 @@
 // of squares does not cancel catastrophically when |mean| >> std; float lanes are flushed into
 // doubles every 256 elements, and chunks are merged with Chan et al.'s pairwise formula.
 #include "shim_support.hpp"
+#include "stats_kernel_lanes.hpp"
 #include <ATen/TensorIterator.h>
 #include <algorithm>
 #include <cmath>
@@ -21,17 +22,6 @@
 #include <vector>
 
 namespace {
-
-constexpr int kLanes = 16;        // one AVX-512 register of floats (two AVX2 ones)
-constexpr int64_t kBlock = 256;   // elements summed in float lanes before going to double
-constexpr float kInf = std::numeric_limits<float>::infinity();
-
-// Explicit vectors: the loop below is written lane-parallel, so every clone is SIMD code
-// (the auto-vectoriser would not touch the scalar form: FP adds may not be reordered).
-typedef float f16 __attribute__((ext_vector_type(kLanes)));
-typedef int32_t i16 __attribute__((ext_vector_type(kLanes)));
-typedef double d16 __attribute__((ext_vector_type(kLanes)));
-typedef int64_t l16 __attribute__((ext_vector_type(kLanes)));
 
 /// The work one call asks for; each flag is a template parameter of the block loop.
 enum Feature : unsigned {
@@ -44,28 +34,6 @@ enum Feature : unsigned {
     kAllFeatures = 64  // one past every combination
 };
 constexpr bool valid(unsigned f) { return !(f & kSquares) || (f & kSum); }
-
-/// Histogram binning, in float exactly as libtorch 1.13's histc (LINEAR_INTERPOLATION in
-/// aten/src/ATen/native/cpu/HistogramKernel.cpp): pos = int64((x - lo) / (hi - lo) * bins) with
-/// float lo, hi (the ends of its float linspace) and hi put in the last bin. (Checked against
-/// Debian's 1.13.1 build, edge values included; later ATen multiplies by bins before dividing.)
-/// The division stays: a float reciprocal multiply moves values across bin edges.
-///
-/// Counts go to `ways` interleaved sub-histograms, slot bin * ways + lane % ways, so that the
-/// lanes of one vector never increment the same counter (a chain of store-to-load forwarding
-/// stalls when most values share a bin, as ReLU zeros do). Values outside [lo, hi] and NaN go to
-/// the extra bin `bins`, dropped at the end, which keeps the scatter branch-free. (histc 1.13
-/// itself puts NaN in bin 0 through an out-of-range index; ignoring it is the documented intent.)
-struct Binning {
-    float lo, hi, range, bins_f;
-    int32_t bins, ways;
-    i16 lane_slot;  // lane % ways
-
-    int64_t slot(float v) const {  // the scalar form, for the tail of a row
-        if (!(v >= lo && v <= hi)) return int64_t(bins) * ways;
-        return std::min<int64_t>(int64_t((v - lo) / range * bins_f), bins - 1) * ways;
-    }
-};
 
 struct Params {
     float shift, threshold;
@@ -90,12 +58,16 @@ template <unsigned F>
 __attribute__((always_inline)) inline Sums reduce_row(const float *x, int64_t n, const Params &p,
                                                      int64_t *counts) {
     const f16 vshift = p.shift, vthreshold = p.threshold;
-    const Binning &bin = p.bin;
+    const Binning bin = p.bin;  // a copy: stays in registers across the stores to counts
     f16 lo = kInf, hi = -kInf;
     // Blocks flush into double (and int64) vectors, not scalars: a scalar flush is a serial
     // chain of dependent adds that costs more than the block itself.
     d16 total_s = 0, total_q = 0, total_a = 0;
     l16 total_z = 0;
+    const bool masks = bin.bins <= kMaskBins;
+    Planes planes{};
+    l16 mask[kBlock / kLanes];  // a block's one-bit masks, for add_block
+    int vectors = 0;            // in the block so far
     int64_t i = 0;
     while (i + kLanes <= n) {
         const int64_t block_end = std::min(n - (n - i) % kLanes, i + kBlock);
@@ -116,27 +88,32 @@ __attribute__((always_inline)) inline Sums reduce_row(const float *x, int64_t n,
                 hi = __builtin_elementwise_max(hi, v);
             }
             if constexpr (F & kHistogram) {
-                // Bin indices in float lanes; lanes outside [lo, hi] (and NaN) are replaced by 0
-                // before the conversion (which is undefined out of range), then sent to `bins`.
-                const i16 inside = (v >= bin.lo) & (v <= bin.hi);
-                const f16 pos = inside ? (v - bin.lo) / bin.range * bin.bins_f : f16(0);
-                const i16 b =
-                    __builtin_elementwise_min(__builtin_convertvector(pos, i16), i16(bin.bins - 1));
-                const i16 slot = (inside ? b : i16(bin.bins)) * bin.ways + bin.lane_slot;
-                // One vector store, then 16 scalar loads: fewer uops than extracting 16 lanes
-                // (the empty asm keeps clang from turning the loads back into extracts).
-                alignas(64) int32_t index[kLanes];
-                __builtin_memcpy(index, &slot, sizeof index);
-                __asm__("" : "+m"(index));
+                i16 b;
+                bin.bin16(v, b);
+                if (masks) mask[vectors++] = l16(1) << __builtin_convertvector(b, l16);
+                else {
+                    // One vector store, then 16 scalar loads: fewer uops than extracting 16
+                    // lanes (the empty asm keeps clang from turning the loads back into extracts).
+                    const i16 slot = b * bin.ways + bin.lane_slot;
+                    alignas(64) int32_t index[kLanes];
+                    __builtin_memcpy(index, &slot, sizeof index);
+                    __asm__("" : "+m"(index));
 #pragma unroll
-                for (int l = 0; l < kLanes; ++l) counts[index[l]] += 1;
+                    for (int l = 0; l < kLanes; ++l) counts[index[l]] += 1;
+                }
             }
+        }
+        if (F & kHistogram && masks) {  // a short last block: the rest adds nothing
+            std::fill(mask + vectors, mask + kBlock / kLanes, l16(0));
+            add_block(planes, mask), vectors = 0;
+            if (++planes.blocks == 255) flush_planes(planes, bin.bins, bin.ways, counts);
         }
         if constexpr (F & kSum) total_s += __builtin_convertvector(s, d16);
         if constexpr (F & kSquares) total_q += __builtin_convertvector(q, d16);
         if constexpr (F & kAbs) total_a += __builtin_convertvector(a, d16);
         if constexpr (F & kNearZero) total_z += __builtin_convertvector(z, l16);
     }
+    if (F & kHistogram && masks && planes.blocks > 0) flush_planes(planes, bin.bins, bin.ways, counts);
     Sums r = {0, 0, 0, 0, kInf, -kInf};
     for (int l = 0; l < kLanes; ++l) {
         r.sum += total_s[l], r.sumsq += total_q[l], r.abs_sum += total_a[l];
@@ -242,10 +219,13 @@ void activation_stats(const at::Tensor &input, uint32_t mask, double threshold, 
         const int64_t head_count = std::min<int64_t>(n, 64);
         for (int64_t i = 0; i < head_count; ++i) head += data[i];
         p.shift = float(head / double(head_count));
-        // 16 ways while the sub-histograms fit in 32 KiB of L1, fewer for many bins.
-        int32_t ways = kLanes;
+        // Scattering: 16 ways while the sub-histograms fit in 32 KiB of L1, fewer for many bins.
+        // Bit-sliced counting needs one (only a row's tail, < 16 values, is scattered).
+        int32_t ways = bins <= kMaskBins ? 1 : kLanes;
         while (ways > 1 && (bins + 1) * ways > 4096) ways /= 2;
-        p.bin = {lo_f, hi_f, hi_f - lo_f, float(bins), int32_t(bins), ways, {}};
+        const float range = hi_f - lo_f, scale = float(bins) / range;
+        const bool multiply = std::isnormal(range) && std::isnormal(scale);
+        p.bin = {lo_f, hi_f, range, float(bins), scale, int32_t(bins), ways, multiply, {}};
         for (int l = 0; l < kLanes; ++l) p.bin.lane_slot[l] = l % ways;
         const size_t slots = bins > 0 ? size_t(bins + 1) * size_t(ways) : 0;
 
