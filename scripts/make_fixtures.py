@@ -173,6 +173,18 @@ def batchnorm_cases():
 
 
 # ---------------------------------------------------------------- activations, pooling, misc
+def histc_cases():
+    """torch.histc on values chosen to sit on, and one float step either side of, every bin edge."""
+    for name, bins, lo, hi in (("histc_fastai", 40, 0.0, 10.0), ("histc_odd", 37, 0.1, 9.7)):
+        edges = torch.linspace(lo, hi, bins + 1, dtype=torch.float32)
+        on_edges = torch.cat([edges, torch.nextafter(edges, edges - 1), torch.nextafter(edges, edges + 1)])
+        torch.manual_seed(90 + bins)
+        values = torch.cat([on_edges, torch.tensor([lo - 1, hi + 1, -0.0]),
+                            torch.randn(5000) * 3 + 5])
+        write(name, "histc", {"bins": bins, "min": lo, "max": hi},
+              {"x": values, "counts": torch.histc(values, bins, lo, hi)})
+
+
 def misc_cases():
     def case(name, op, cfg, seed, inputs_fn, fn, no_grad_for=()):
         torch.manual_seed(seed)
@@ -495,6 +507,7 @@ def main():
     conv_cases()
     batchnorm_cases()
     misc_cases()
+    histc_cases()
     loss_cases()
     optimizer_cases()
     one_cycle_case()

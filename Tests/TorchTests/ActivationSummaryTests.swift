@@ -80,4 +80,17 @@ struct ActivationSummaryTests {
         #expect(histogramOnly.values.computed == [] && histogramOnly.count == 5)
         #expect(histogramOnly.histogram.reduce(0, +) == 4)
     }
+
+    @Test("histogram counts equal torch.histc on every bin edge and one float step either side",
+          arguments: ["histc_fastai", "histc_odd"])
+    func histogramMatchesHistcOnEdges(_ name: String) throws {
+        let f = try Fixture.load(name)
+        let bins = try #require(f.config["bins"] as? Int)
+        let lo = try #require(f.config["min"] as? Double), hi = try #require(f.config["max"] as? Double)
+        // ±Inf are outside [lo, hi] for histc too; NaN is ignored by hookd (histc 1.13 puts it in
+        // bin 0 through an out-of-range index), so neither may change a count.
+        let x = try f.doubles("x").map(Float.init) + [.infinity, -.infinity, .nan]
+        let s = try Tensor(x, shape: [x.count]).activationSummary([], histogram: HistogramBins(count: bins, low: lo, high: hi))
+        #expect(s.histogram == (try f.doubles("counts")).map { Int64($0) })
+    }
 }
