@@ -1,4 +1,5 @@
 import Foundation
+import Health
 
 /// A training run as users write it (SPEC §4): model, data, training settings and hooks.
 ///
@@ -9,6 +10,8 @@ public struct RunSpec: Sendable, Equatable {
     public var data: DataSpec
     public var train: TrainSpec
     public var hooks: [HookSpec]
+    /// Per-rule training-health overrides, applied over the daemon's `alerts` defaults.
+    public var alerts: [RuleOverride]
     /// The spec as given, for storing with the run.
     public var source: JSONValue
 
@@ -24,8 +27,9 @@ public struct RunSpec: Sendable, Equatable {
         let hooks = try (root.array("hooks") ?? [HookSpec.defaultJSON]).enumerated().map { index, value in
             try HookSpec(try JSONObjectReader(value, path: "$.hooks[\(index)]"))
         }
+        let alerts = try AlertSpec.parse(in: root) ?? []
         try root.finish()
-        return RunSpec(name: name, model: model, data: dataSpec, train: train, hooks: hooks,
+        return RunSpec(name: name, model: model, data: dataSpec, train: train, hooks: hooks, alerts: alerts,
                        source: try JSONValue.parse(data))
     }
 
