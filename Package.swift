@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "TorchTests", dependencies: ["Torch", "Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Statistics"]),
-        .testTarget(name: "HookKitTests", dependencies: ["HookKit", "Statistics"]),
+        .testTarget(name: "HookKitTests", dependencies: ["HookKit", "Statistics", "Health"]),
         .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore", "Statistics", "Rendering"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform"]),
