@@ -69,3 +69,23 @@ struct HealthRunTests {
         #expect(try StatsReader(path: file.path).alerts(run: runID).isEmpty)
     }
 }
+
+extension HealthRunTests {
+    @Test func aDeepSigmoidMLPRaisesVanishingGradientOnItsFirstLayer() throws {
+        let file = StatsFile()
+        defer { file.remove() }
+        // Each sigmoid passes at most a quarter of the gradient back: ten of them leave the first
+        // Linear layer (path "1", after Flatten) gradients far below 1e-7.
+        let hidden = Array(repeating: "32", count: 10).joined(separator: ", ")
+        let spec = """
+            {"name": "vanishing", "model": {"arch": "mlp", "layers": [64, \(hidden), 4], "activation": "sigmoid"},
+             "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4, "train_count": 320, "valid_count": 32},
+             "train": {"epochs": 1, "batch_size": 16, "optimizer": "sgd", "lr": 0.01, "schedule": "constant", "threads": 1},
+             "hooks": [{"modules": ["1", "21"], "kind": "backward", "stats": ["abs_mean"]}]}
+            """
+        let (status, runID) = try train(spec, into: file)
+        #expect(status == .finished, "vanishing_gradient warns")
+        let alerts = try StatsReader(path: file.path).alerts(run: runID)
+        #expect(alerts.map { "\($0.rule) \($0.path) \($0.kind) \($0.batch)" } == ["vanishing_gradient 1 backward 9"], "\(alerts)")
+    }
+}

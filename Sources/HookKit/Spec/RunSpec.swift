@@ -56,6 +56,9 @@ public struct ModelSpec: Sendable, Equatable {
         case simpleCNN = "simple_cnn", resnet18, resnet34, mlp
     }
 
+    /// mlp: the activation between its Linear layers.
+    public enum Activation: String, Sendable, CaseIterable { case relu, sigmoid }
+
     public var arch: Arch
     /// simple_cnn: channels per layer, input channels first, classes last.
     public var channels: [Int]?
@@ -68,6 +71,7 @@ public struct ModelSpec: Sendable, Equatable {
     public var frozen: Bool
     /// mlp: layer sizes, input first.
     public var layers: [Int]?
+    public var activation: Activation
 
     init(_ r: JSONObjectReader) throws {
         guard let arch = try r.choice("arch", Arch.self) else { throw SpecError(path: r.child("arch"), message: "is required") }
@@ -79,7 +83,11 @@ public struct ModelSpec: Sendable, Equatable {
         classes = try r.int("classes", range: 1...1_000_000)
         frozen = try r.bool("frozen") ?? false
         layers = try r.intArray("layers", range: 1...1_000_000)
+        activation = try r.choice("activation", Activation.self) ?? .relu
         try r.finish()
+        if activation != .relu && arch != .mlp {
+            throw SpecError(path: r.child("activation"), message: "applies to arch \"mlp\" only")
+        }
         switch arch {
         case .simpleCNN:
             guard let channels, channels.count >= 2 else {
