@@ -5,6 +5,13 @@ struct Episode {
     private var calm = 0
     private(set) var isOpen = false
 
+    /// Continues an episode raised before a restart: it is not raised again until it has ended.
+    mutating func reopen() {
+        isOpen = true
+        streak = 0
+        calm = 0
+    }
+
     /// Takes one batch's condition; true when an episode opens at this batch.
     mutating func update(_ condition: Bool, window: Int) -> Bool {
         let window = max(window, 1)

@@ -29,17 +29,27 @@ public final class HealthMonitor {
 
     /// Judges one layer's statistics of one recorded batch.
     public func observe(path: String, kind: SignalKind, batch: Int, epoch: Int, values: StatValues) {
-        let key = LayerKey(path: path, kind: kind)
-        let slot: Int
-        if let found = index[key] {
-            slot = found
-        } else {
-            slot = layers.count
-            layers.append(LayerHealth(path: path, kind: kind, baselineSize: policy[.exploding].baseline))
-            index[key] = slot
-        }
-        judge(&layers[slot], batch: batch, epoch: epoch, values: values)
+        judge(&layers[slot(path, kind)], batch: batch, epoch: epoch, values: values)
         // dead_units plugs in here once the kernel reports active channels per batch.
+    }
+
+    /// Treats the episode of `rule` on `path` as still open, for a run resumed after a restart
+    /// whose stats file already holds that alert: the same episode is not raised twice. It ends,
+    /// and may fire again, once its condition has been false for a window.
+    public func reopen(_ rule: AlertRule, path: String, kind: SignalKind) {
+        if kind == .loss {
+            if rule == .nonFinite { loss.nonFinite.reopen() }
+            if rule == .lossDivergence { loss.divergence.reopen() }
+            return
+        }
+        let i = slot(path, kind)
+        switch rule {
+        case .nonFinite: layers[i].nonFinite.reopen()
+        case .vanishingGradient: layers[i].vanishing.reopen()
+        case .exploding: layers[i].exploding.reopen()
+        case .saturated: layers[i].saturated.reopen()
+        case .deadUnits, .lossDivergence: break
+        }
     }
 
     /// Judges one training batch's loss.
@@ -59,6 +69,15 @@ public final class HealthMonitor {
             raise(.lossDivergence, "loss", .loss, at, value, limit,
                   "the training loss \(value) has been above \(settings.factor) × its best (\(limit / settings.factor)) for \(settings.window) batches, at batch \(batch)")
         }
+    }
+
+    /// The state of a layer, allocated the first time it is seen.
+    private func slot(_ path: String, _ kind: SignalKind) -> Int {
+        let key = LayerKey(path: path, kind: kind)
+        if let found = index[key] { return found }
+        layers.append(LayerHealth(path: path, kind: kind, baselineSize: policy[.exploding].baseline))
+        index[key] = layers.count - 1
+        return layers.count - 1
     }
 
     private func judge(_ layer: inout LayerHealth, batch: Int, epoch: Int, values: StatValues) {

@@ -101,4 +101,16 @@ import Testing
         #expect(monitor.drain().map { "\($0.path)/\($0.kind.rawValue)" } == ["a/forward", "b/forward", "a/backward"])
         #expect(monitor.drain().isEmpty)
     }
+
+    @Test func aReopenedEpisodeIsNotRaisedAgainUntilItHasEnded() {
+        let monitor = HealthMonitor(policy: HealthPolicy())
+        monitor.reopen(.nonFinite, path: "0", kind: .forward)
+        monitor.reopen(.nonFinite, path: "loss", kind: .loss)
+        for (batch, mean) in [(10, Double.nan), (11, .nan), (12, 0), (13, .nan)] {
+            monitor.observe(path: "0", kind: .forward, batch: batch, epoch: 0, values: StatValues([.mean: mean]))
+            monitor.observeLoss(.nan, batch: batch, epoch: 0)
+        }
+        // The layer's episode ended at batch 12 and a new one starts at 13; the loss never recovered.
+        #expect(monitor.drain().map { "\($0.path) \($0.batch)" } == ["0 13"])
+    }
 }

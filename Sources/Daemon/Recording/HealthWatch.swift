@@ -16,9 +16,15 @@ final class HealthWatch: LearnerCallback, ActivationStatsSink {
     /// The first alert whose action is `stop`, thrown at the end of its batch.
     private var stop: AlertStop?
 
-    /// Joins `job`'s learner callbacks and stats sinks; `report` sees each alert once.
-    init(policy: HealthPolicy, writer: StatsWriter, runID: Int64, job: TrainingJob, report: @escaping (AlertEvent) -> Void) {
+    /// Joins `job`'s learner callbacks and stats sinks; `report` sees each alert once, and the
+    /// episodes of `earlier` (a resumed run's stored alerts) continue instead of firing again.
+    init(policy: HealthPolicy, writer: StatsWriter, runID: Int64, job: TrainingJob, earlier: [AlertRow],
+         report: @escaping (AlertEvent) -> Void) {
         monitor = HealthMonitor(policy: policy)
+        for row in earlier {
+            guard let rule = AlertRule(name: row.rule), let kind = SignalKind(rawValue: row.kind) else { continue }
+            monitor.reopen(rule, path: row.path, kind: kind)
+        }
         self.writer = writer
         self.runID = runID
         self.report = report

@@ -93,7 +93,9 @@ public struct RunLifecycle {
         guard policy.anyEnabled else { return }
         let runID = runID
         // The learner keeps the watch alive, as its callback and stats sink.
-        _ = HealthWatch(policy: policy, writer: writer, runID: runID, job: job) { participant.alertRaised($0, runID: runID) }
+        _ = HealthWatch(policy: policy, writer: writer, runID: runID, job: job, earlier: participant.earlierAlerts(runID: runID)) {
+            participant.alertRaised($0, runID: runID)
+        }
     }
 
     /// Closes the run's open hooks rows, unless the writer has stopped recording: hooks rows

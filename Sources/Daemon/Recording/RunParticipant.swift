@@ -39,6 +39,12 @@ public protocol RunParticipant {
     ///
     /// Default: a `warning:` line on stderr, for `hookd train`.
     func alertRaised(_ alert: AlertEvent, runID: Int64)
+
+    /// Alerts the run raised before this process trained it (a resume), whose episodes must not
+    /// be raised twice.
+    ///
+    /// Default: none.
+    func earlierAlerts(runID: Int64) -> [AlertRow]
 }
 
 extension RunParticipant {
@@ -53,6 +59,8 @@ extension RunParticipant {
     public func waitingForWrites() {}
 
     public var alertDefaults: [RuleOverride] { [] }
+
+    public func earlierAlerts(runID: Int64) -> [AlertRow] { [] }
 
     public func alertRaised(_ alert: AlertEvent, runID: Int64) {
         FileHandle.standardError.write(Data("warning: \(alert.logLine(runID: runID))\n".utf8))

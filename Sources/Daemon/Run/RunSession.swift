@@ -122,6 +122,10 @@ final class RunSession: RunParticipant {
 
     var alertDefaults: [RuleOverride] { core.config.alerts }
 
+    func earlierAlerts(runID: Int64) -> [AlertRow] {
+        resume ? (try? core.reader.alerts(run: runID)) ?? [] : []
+    }
+
     func alertRaised(_ alert: AlertEvent, runID: Int64) {
         core.logger.warning("\(alert.logLine(runID: runID))")
     }
