@@ -38,9 +38,11 @@ let package = Package(
         // One job per Swift target.
         // What each statistic is called and computes, shared by the kernel's caller and the store.
         .target(name: "Statistics"),
+        // Training-health rules: recorded statistics in, alert events out (no tensors, no SQLite).
+        .target(name: "Health", dependencies: ["Statistics"]),
         .target(name: "Torch", dependencies: ["CTorch", "Statistics"]),
         .target(name: "Datasets", dependencies: ["CZlib", "CPNG", "CJPEG"]),
-        .target(name: "HookKit", dependencies: ["Torch", "Datasets", "Statistics"]),
+        .target(name: "HookKit", dependencies: ["Torch", "Datasets", "Statistics", "Health"]),
         .target(name: "StatsStore", dependencies: ["CSQLite", "Statistics"]),
         // Text, CSV and the one JSON emitter: what HTTP and the command line show people.
         .target(name: "Rendering", dependencies: ["StatsStore", "Statistics"]),
@@ -50,14 +52,14 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "HookKit", "StatsStore", "Statistics", "Rendering", "HTTPServer", "Platform",
+                "HookKit", "StatsStore", "Statistics", "Rendering", "HTTPServer", "Platform", "Health",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "hookd",
             dependencies: [
-                "Daemon", "HookKit", "StatsStore", "Rendering", "Platform",
+                "Daemon", "HookKit", "StatsStore", "Rendering", "Platform", "Health",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,13 +69,14 @@ let package = Package(
 
         .testTarget(name: "TorchTests", dependencies: ["Torch", "Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HookKitTests", dependencies: ["HookKit", "Statistics"]),
+        .testTarget(name: "HealthTests", dependencies: ["Health", "Statistics"]),
+        .testTarget(name: "HookKitTests", dependencies: ["HookKit", "Statistics", "Health"]),
         .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore", "Statistics", "Rendering"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform"]),
         // HTTPServer directly too: the test client connects through its ListenAddress.
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "Platform", "StatsStore", "Statistics", "Rendering"]),
-        .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore", "Statistics"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "Platform", "StatsStore", "Statistics", "Rendering", "Health"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore", "Statistics", "Health"]),
         // Drives the real hookd binary (built next to the test bundle) as users do.
         .testTarget(name: "CLITests", dependencies: ["StatsStore"], exclude: ["Fixtures"]),
     ],

@@ -4,6 +4,7 @@ enum PendingRow: Sendable {
     case histogram(HistogramRow)
     case batchMetric(BatchMetricRow)
     case epochMetric(EpochMetricRow)
+    case alert(AlertRow)
 
     /// The run the row belongs to.
     var runID: Int64 {
@@ -12,6 +13,7 @@ enum PendingRow: Sendable {
         case .histogram(let row): row.runID
         case .batchMetric(let row): row.runID
         case .epochMetric(let row): row.runID
+        case .alert(let row): row.runID
         }
     }
 }

@@ -12,6 +12,7 @@ public enum Schema {
         Migration(version: 1, summary: "runs, modules, hooks, stats, histograms, metrics", sql: version1),
         Migration(version: 2, summary: "deleting a run deletes its rows", sql: version2),
         Migration(version: 3, summary: "activation_stats.abs_mean", sql: version3),
+        Migration(version: 4, summary: "alerts; deleting a run deletes its alerts", sql: version4),
     ]
 
     // Paths are stored as text in every row, not as module ids: offline users (sqlite3, pandas)
@@ -154,6 +155,37 @@ public enum Schema {
     // (and hooks that do not ask for it) leave it NULL, like any statistic a hook did not compute.
     static let version3 = """
     ALTER TABLE activation_stats ADD COLUMN abs_mean REAL;
+    """
+
+    // Training-health alerts: one row per episode, so a plain rowid table with an index on the
+    // reads (a run's alerts newest first) is enough. The delete trigger of version 2 is
+    // recreated with the new table: DELETE FROM runs must still remove a run completely.
+    static let version4 = """
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        rule TEXT NOT NULL,
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('forward', 'backward', 'loss')),
+        batch INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        value REAL,
+        threshold REAL,
+        action TEXT NOT NULL CHECK (action IN ('warn', 'stop')),
+        message TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE INDEX alerts_by_run ON alerts (run_id, id);
+    DROP TRIGGER runs_delete_rows;
+    CREATE TRIGGER runs_delete_rows AFTER DELETE ON runs BEGIN
+        DELETE FROM activation_stats WHERE run_id = OLD.id;
+        DELETE FROM histograms WHERE run_id = OLD.id;
+        DELETE FROM batch_metrics WHERE run_id = OLD.id;
+        DELETE FROM epoch_metrics WHERE run_id = OLD.id;
+        DELETE FROM hooks WHERE run_id = OLD.id;
+        DELETE FROM modules WHERE run_id = OLD.id;
+        DELETE FROM alerts WHERE run_id = OLD.id;
+    END;
     """
 
     /// Applies every migration above the file's `user_version`, in one transaction.

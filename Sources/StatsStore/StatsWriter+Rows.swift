@@ -22,6 +22,10 @@ extension StatsWriter {
         INSERT OR REPLACE INTO epoch_metrics (run_id, epoch, train_loss, valid_loss, accuracy, seconds)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
         """
+    static let insertAlertSQL = """
+        INSERT INTO alerts (run_id, rule, path, kind, batch, epoch, value, threshold, action, message)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        """
     static let progressSQL = """
         UPDATE runs SET epoch = ?2, batch = ?3 WHERE id = ?1 AND (batch IS NULL OR batch <= ?3)
         """
@@ -50,6 +54,11 @@ extension StatsWriter {
                     .integer(r.runID), .integer(r.epoch), .real(r.trainLoss),
                     r.validLoss.map(SQLiteValue.real) ?? .null, r.accuracy.map(SQLiteValue.real) ?? .null,
                     .real(r.seconds),
+                ])
+            case .alert(let r):
+                try cache.run(Self.insertAlertSQL, [
+                    .integer(r.runID), .text(r.rule), .text(r.path), .text(r.kind), .integer(r.batch), .integer(r.epoch),
+                    .real(r.value), .real(r.threshold), .text(r.action), .text(r.message),
                 ])
             }
         }

@@ -112,6 +112,11 @@ public final class StatsWriter: @unchecked Sendable {
         enqueue([.epochMetric(row)])
     }
 
+    /// Hands over one training-health alert.
+    public func record(_ row: AlertRow) {
+        enqueue([.alert(row)])
+    }
+
     private func enqueue(_ rows: [PendingRow]) {
         let outcome = buffer.append(rows) { scheduleFlushNow() }
         if outcome.shouldLogDrop {

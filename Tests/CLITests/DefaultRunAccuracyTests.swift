@@ -3,7 +3,7 @@ import Testing
 
 /// The default spec (simple_cnn on Fashion-MNIST, one epoch) ends within 1.5 points of the
 /// validation accuracy PyTorch reaches with the same model, optimizer, schedule and batch size
-/// (recorded by scripts/make_accuracy_fixture.py).
+/// (recorded by scripts/make_accuracy_fixture.py), and being a healthy run raises no alert.
 @Suite("Default run accuracy")
 struct DefaultRunAccuracyTests {
     struct PeerResult: Decodable {
@@ -21,8 +21,13 @@ struct DefaultRunAccuracyTests {
         let fixture = Self.root.appendingPathComponent("Tests/CLITests/Fixtures/pytorch_default_run.json")
         let peer = try JSONDecoder().decode(PeerResult.self, from: Data(contentsOf: fixture))
         let spec = Self.root.appendingPathComponent("config/default-run.json").path
-        let result = try HookdProcess.run(["train", spec, "--json"], timeout: 600)
+        let dir = try Scratch()
+        let db = dir.path("default.sqlite")
+        let result = try HookdProcess.run(["train", spec, "--json", "--db", db], timeout: 600)
         #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("alert"), "\(result.stderr)")
+        let alerts = try HookdProcess.run(["alerts", "--db", db, "--format", "json"])
+        #expect(alerts.stdout == "{\"alerts\":[]}\n", "\(alerts.stdout)")
         let line = try #require(result.stdout.split(separator: "\n").last, "no epoch line: \(result.stderr)")
         let hookd = try JSONDecoder().decode(EpochLine.self, from: Data(line.utf8))
         #expect(abs(hookd.accuracy - peer.valid_acc) <= 0.015,

@@ -1,4 +1,5 @@
 import Foundation
+import Health
 import HookKit
 import Testing
 
@@ -28,9 +29,10 @@ import Testing
         let config = try DaemonConfig.load(path: try directory.write("hookd.json", text), environment: [:])
         #expect(config.runsAtStart.count == 1)
         #expect(config.checkpointEveryBatches == 200)
+        #expect(config.alerts == [RuleOverride(rule: .nonFinite, action: .stop)])
         // The printed config has the file's sections, in the file's order.
         let printed = config.effectiveJSON.prettyText
-        let sections = ["listen", "storage", "auth", "http", "stats", "training", "runs_at_start"]
+        let sections = ["listen", "storage", "auth", "http", "stats", "training", "alerts", "runs_at_start"]
         let offsets = sections.compactMap { printed.range(of: "\n  \"\($0)\": ")?.lowerBound }
         #expect(offsets.count == sections.count && offsets == offsets.sorted())
     }

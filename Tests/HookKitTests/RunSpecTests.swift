@@ -65,6 +65,8 @@ struct RunSpecTests {
         (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "hooks": [{"every": 0}]}"#, "$.hooks[0].every"),
         // bad enum values
         (#"{"model": {"arch": "vgg16"}, "data": {"format": "synthetic"}}"#, "$.model.arch"),
+        (#"{"model": {"arch": "mlp", "layers": [4, 2], "activation": "tanh"}, "data": {"format": "synthetic"}}"#, "$.model.activation"),
+        (#"{"model": {"arch": "simple_cnn", "channels": [1, 4], "activation": "sigmoid"}, "data": {"format": "synthetic"}}"#, "$.model.activation"),
         (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "csv"}}"#, "$.data.format"),
         (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "train": {"optimizer": "rmsprop"}}"#, "$.train.optimizer"),
         (#"{"model": {"arch": "simple_cnn", "channels": [1, 4]}, "data": {"format": "synthetic"}, "train": {"schedule": "cosine"}}"#, "$.train.schedule"),

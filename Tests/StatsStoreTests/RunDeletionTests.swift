@@ -15,11 +15,13 @@ import Testing
         writer.record(HistogramRow(runID: run, path: "0.0", kind: .forward, batch: 0, epoch: 0, lo: 0, hi: 10, counts: [1, 2]))
         writer.record(BatchMetricRow(runID: run, batch: 0, epoch: 0, loss: 1, lr: 0.1))
         writer.record(EpochMetricRow(runID: run, epoch: 0, trainLoss: 1, validLoss: 1, accuracy: 0.5, seconds: 1))
+        writer.record(AlertRow(runID: run, rule: "exploding", path: "0.0", kind: "forward", batch: 0, epoch: 0,
+                               value: 300, threshold: 200, action: "warn", message: "exploding"))
         try writer.markRun(run, status: status)
         return run
     }
 
-    private static let perRunTables = ["modules", "hooks", "activation_stats", "histograms", "batch_metrics", "epoch_metrics"]
+    private static let perRunTables = ["modules", "hooks", "activation_stats", "histograms", "batch_metrics", "epoch_metrics", "alerts"]
 
     private func rowsOwned(by run: Int64, in path: String) throws -> Int64 {
         try Self.perRunTables.reduce(0) { $0 + (try rowCount(path, $1, where: "run_id = \(run)")) }
@@ -33,12 +35,12 @@ import Testing
         let failed = try populatedRun(writer, name: "b", status: .failed)
         let kept = try populatedRun(writer, name: "c", status: .cancelled)
         try writer.flush()
-        #expect(try rowsOwned(by: finished, in: path) == 55)
+        #expect(try rowsOwned(by: finished, in: path) == 56)
 
         try writer.deleteRuns([finished, failed])
         #expect(try rowCount(path, "runs") == 1)
         #expect(try rowsOwned(by: finished, in: path) == 0 && rowsOwned(by: failed, in: path) == 0)
-        #expect(try rowsOwned(by: kept, in: path) == 55)
+        #expect(try rowsOwned(by: kept, in: path) == 56)
         try writer.close()
     }
 
@@ -64,7 +66,7 @@ import Testing
         #expect(throws: StatsStoreError.runNotEnded(live, status: status)) { try writer.deleteRuns([ended, live]) }
         #expect(throws: StatsStoreError.runNotFound(99)) { try writer.deleteRuns([99]) }
         #expect(try rowCount(path, "runs") == 2)
-        #expect(try rowsOwned(by: ended, in: path) == 55)
+        #expect(try rowsOwned(by: ended, in: path) == 56)
         try writer.close()
     }
 

@@ -52,6 +52,9 @@ extension DaemonAPI {
         family("hookd_stats_rows_pending", "gauge", "Stats rows waiting for the SQLite writer.", [([], Double(core.writer.pendingRows))])
         family("hookd_stats_writer_retrying", "gauge", "1 while the SQLite writer retries a failed commit (disk full), else 0.",
                [([], core.writer.isRetrying ? 1 : 0)])
+        // From the stats file, so the counts survive a restart like the alerts themselves.
+        family("hookd_alerts_total", "counter", "Training-health alerts raised, by rule and layer.",
+               ((try? core.reader.alertCounts()) ?? []).map { ([("rule", $0.rule), ("layer", $0.path)], Double($0.count)) })
         return .text(out, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 

@@ -76,6 +76,7 @@ extension DaemonAPI {
             ]
         }
         fields.append(("checkpoint", .text(r.checkpointPath)))
+        if detailed { fields.append(("alerts", alertCountsJSON(run: r.id, core))) }
         return .object(fields)
     }
 }

@@ -23,6 +23,7 @@ public enum DaemonAPI {
         addModelRoutes(&router, core)
         addStatsRoutes(&router, core)
         addHookRoutes(&router, core)
+        addAlertRoutes(&router, core)
         router.get("/metrics") { _ in metrics(core) }
         return router
     }

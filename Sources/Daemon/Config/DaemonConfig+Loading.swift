@@ -83,6 +83,7 @@ extension DaemonConfig {
             }
             try t.finish()
         }
+        alerts = try AlertSpec.parse(in: root) ?? alerts
         runsAtStart = try root.stringArray("runs_at_start") ?? runsAtStart
         try root.finish()
     }

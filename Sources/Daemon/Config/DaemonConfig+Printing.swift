@@ -1,3 +1,4 @@
+import Health
 import HTTPServer
 import Rendering
 import StatsStore
@@ -27,8 +28,21 @@ extension DaemonConfig {
                 ("checkpoint_every_batches", .int(checkpointEveryBatches)), ("max_hooks", .int(maxHooks)),
                 ("default_hooks", .raw(defaultHooksJSON)),
             ])),
+            ("alerts", .array(alerts.map(Self.alertJSON))),
             ("runs_at_start", .array(runsAtStart.map(JSONOut.string))),
         ])
+    }
+
+    /// One `alerts` entry as written: the rule, then only what it overrides.
+    private static func alertJSON(_ o: RuleOverride) -> JSONOut {
+        var fields: [(String, JSONOut)] = [("rule", .string(o.rule.name))]
+        if let enabled = o.enabled { fields.append(("enabled", .bool(enabled))) }
+        if let action = o.action { fields.append(("action", .string(action.rawValue))) }
+        for parameter in RuleParameter.allCases {
+            guard let value = o.parameters[parameter] else { continue }
+            fields.append((parameter.rawValue, parameter.isCount ? .int(Int64(value)) : .double(value)))
+        }
+        return .object(fields)
     }
 
     private static func cpuList(_ cpus: [Int]?) -> JSONOut {

@@ -1,4 +1,5 @@
 import Foundation
+import Health
 import HTTPServer
 import HookKit
 import StatsStore
@@ -47,6 +48,8 @@ public struct DaemonConfig: Sendable {
     /// The `default_hooks` JSON as written, for printing the effective config.
     public var defaultHooksJSON = #"[{"every":1,"kind":"forward","modules":"params","stats":["mean","std","near_zero"]}]"#
     /// Spec files queued when the daemon starts on a database that holds no runs yet.
+    /// Training-health overrides every run starts from (`alerts`); a run spec's own come after.
+    public var alerts: [RuleOverride] = []
     public var runsAtStart: [String] = []
     /// How long `POST /hooks` and `DELETE /hooks/{id}` wait for the training loop (milliseconds).
     public var hookWaitMilliseconds = 5000

@@ -1,3 +1,4 @@
+import Health
 import HookKit
 import StatsStore
 
@@ -9,6 +10,8 @@ import StatsStore
 /// 2. Record its modules; the participant prepares (the daemon restores a checkpoint).
 /// 3. Mark it `running`, which stamps `started_at` (kept on a resume): when training starts,
 ///    after the job is built.
+///    Its health is watched from then on (`HealthWatch`): alerts are stored and reported, and a
+///    rule whose action is `stop` fails the run at the end of the batch that raised it.
 /// 4. Attach its hooks (a hooks row each) and train, unless a stop came first.
 /// 5. Wait out write retries: the rows a retry still holds land, or fail for good, before the
 ///    run gets its final status.
@@ -54,6 +57,7 @@ public struct RunLifecycle {
             built = (job, recorder)
             try recorder.recordModules()
             start = try participant.prepare(job, recorder: recorder)
+            watchHealth(job, participant: participant)
             try writer.markRun(runID, status: .running)
             try participant.attachHooks(job, recorder: recorder, from: start)
             // A stop asked for while the job was built (cancel, SIGTERM) trains no batch at all.
@@ -79,6 +83,18 @@ public struct RunLifecycle {
             }
             try? writer.markRun(runID, status: .failed, error: "\(error)")
             throw error
+        }
+    }
+
+    /// Judges the run's batches from here on, after the participant's parts (so they see a batch
+    /// that raises a stop), unless every rule is switched off.
+    private func watchHealth(_ job: TrainingJob, participant: some RunParticipant) {
+        let policy = HealthPolicy(participant.alertDefaults + job.spec.alerts)
+        guard policy.anyEnabled else { return }
+        let runID = runID
+        // The learner keeps the watch alive, as its callback and stats sink.
+        _ = HealthWatch(policy: policy, writer: writer, runID: runID, job: job, earlier: participant.earlierAlerts(runID: runID)) {
+            participant.alertRaised($0, runID: runID)
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+import Health
 import HookKit
 import StatsStore
 
@@ -27,6 +29,22 @@ public protocol RunParticipant {
     ///
     /// Default: nothing. The daemon feeds its watchdog: waiting for the disk is not a hang.
     func waitingForWrites()
+
+    /// Alert overrides every run starts from, before its spec's own `alerts`.
+    ///
+    /// Default: none (the rules' defaults).
+    var alertDefaults: [RuleOverride] { get }
+
+    /// A rule raised an alert (already handed to the writer).
+    ///
+    /// Default: a `warning:` line on stderr, for `hookd train`.
+    func alertRaised(_ alert: AlertEvent, runID: Int64)
+
+    /// Alerts the run raised before this process trained it (a resume), whose episodes must not
+    /// be raised twice.
+    ///
+    /// Default: none.
+    func earlierAlerts(runID: Int64) -> [AlertRow]
 }
 
 extension RunParticipant {
@@ -39,4 +57,19 @@ extension RunParticipant {
     public func stopped(_ job: TrainingJob, at position: TrainingPosition, trained: Bool) throws -> RunStatus { .interrupted }
 
     public func waitingForWrites() {}
+
+    public var alertDefaults: [RuleOverride] { [] }
+
+    public func earlierAlerts(runID: Int64) -> [AlertRow] { [] }
+
+    public func alertRaised(_ alert: AlertEvent, runID: Int64) {
+        FileHandle.standardError.write(Data("warning: \(alert.logLine(runID: runID))\n".utf8))
+    }
+}
+
+extension AlertEvent {
+    /// The log line of an alert: run, rule, layer, batch and value, then the rule's message.
+    public func logLine(runID: Int64) -> String {
+        "run \(runID) alert \(rule.name) on \(path) (\(kind.rawValue)) at batch \(batch), value \(value): \(message)"
+    }
 }

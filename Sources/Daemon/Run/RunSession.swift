@@ -1,4 +1,5 @@
 import Foundation
+import Health
 import HookKit
 import StatsStore
 
@@ -120,6 +121,16 @@ final class RunSession: RunParticipant {
     }
 
     func waitingForWrites() { core.live.noteProgress() }
+
+    var alertDefaults: [RuleOverride] { core.config.alerts }
+
+    func earlierAlerts(runID: Int64) -> [AlertRow] {
+        resume ? (try? core.reader.alerts(run: runID)) ?? [] : []
+    }
+
+    func alertRaised(_ alert: AlertEvent, runID: Int64) {
+        core.logger.warning("\(alert.logLine(runID: runID))")
+    }
 
     /// Keeps the run's summary next to its checkpoint, so `/summary` works after a restart.
     private func saveSummary(_ summary: ModelSummary) throws {

@@ -127,10 +127,12 @@ public final class Learner {
         try each { try $0.afterBackward(self) }
         try optimizer.step()
         lastLoss = try loss.item()
+        // Callbacks see a non-finite batch before it ends the fit: its statistics are the
+        // evidence, and a health rule may stop the run with a better account of it.
+        try each { try $0.endBatch(self) }
         guard lastLoss.isFinite else {
             throw TorchError("training", "loss became \(lastLoss) at epoch \(position.epoch) batch \(position.batch)")
         }
-        try each { try $0.endBatch(self) }
         isTraining = false
         position.batch += 1
         position.iteration += 1

@@ -20,7 +20,7 @@ public enum ModelFactory {
             try expect(layers.first == features, "$.model.layers[0]",
                        "is \(layers.first ?? 0) but one image has \(features) values (\(inputShape.map(String.init).joined(separator: "x")))")
             try expect(layers.last == classes, "$.model.layers[\(layers.count - 1)]", "is \(layers.last ?? 0) but the data has \(classes) classes")
-            return try mlp(layers: layers)
+            return try mlp(layers: layers) { spec.activation == .sigmoid ? Sigmoid() : ReLU() }
         case .resnet18, .resnet34:
             let n = spec.classes ?? classes
             try expect(n == classes, "$.model.classes", "is \(n) but the data has \(classes) classes")

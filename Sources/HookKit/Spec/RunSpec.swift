@@ -1,4 +1,5 @@
 import Foundation
+import Health
 
 /// A training run as users write it (SPEC §4): model, data, training settings and hooks.
 ///
@@ -9,6 +10,8 @@ public struct RunSpec: Sendable, Equatable {
     public var data: DataSpec
     public var train: TrainSpec
     public var hooks: [HookSpec]
+    /// Per-rule training-health overrides, applied over the daemon's `alerts` defaults.
+    public var alerts: [RuleOverride]
     /// The spec as given, for storing with the run.
     public var source: JSONValue
 
@@ -24,8 +27,9 @@ public struct RunSpec: Sendable, Equatable {
         let hooks = try (root.array("hooks") ?? [HookSpec.defaultJSON]).enumerated().map { index, value in
             try HookSpec(try JSONObjectReader(value, path: "$.hooks[\(index)]"))
         }
+        let alerts = try AlertSpec.parse(in: root) ?? []
         try root.finish()
-        let spec = RunSpec(name: name, model: model, data: dataSpec, train: train, hooks: hooks,
+        let spec = RunSpec(name: name, model: model, data: dataSpec, train: train, hooks: hooks, alerts: alerts,
                            source: try JSONValue.parse(data))
         try spec.checkHooks(limit: .max)
         return spec
@@ -61,6 +65,9 @@ public struct ModelSpec: Sendable, Equatable {
         case simpleCNN = "simple_cnn", resnet18, resnet34, mlp
     }
 
+    /// mlp: the activation between its Linear layers.
+    public enum Activation: String, Sendable, CaseIterable { case relu, sigmoid }
+
     public var arch: Arch
     /// simple_cnn: channels per layer, input channels first, classes last.
     public var channels: [Int]?
@@ -73,6 +80,7 @@ public struct ModelSpec: Sendable, Equatable {
     public var frozen: Bool
     /// mlp: layer sizes, input first.
     public var layers: [Int]?
+    public var activation: Activation
 
     init(_ r: JSONObjectReader) throws {
         guard let arch = try r.choice("arch", Arch.self) else { throw SpecError(path: r.child("arch"), message: "is required") }
@@ -84,7 +92,11 @@ public struct ModelSpec: Sendable, Equatable {
         classes = try r.int("classes", range: 1...1_000_000)
         frozen = try r.bool("frozen") ?? false
         layers = try r.intArray("layers", range: 1...1_000_000)
+        activation = try r.choice("activation", Activation.self) ?? .relu
         try r.finish()
+        if activation != .relu && arch != .mlp {
+            throw SpecError(path: r.child("activation"), message: "applies to arch \"mlp\" only")
+        }
         switch arch {
         case .simpleCNN:
             guard let channels, channels.count >= 2 else {

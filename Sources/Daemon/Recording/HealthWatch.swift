@@ -1,0 +1,58 @@
+import Health
+import HookKit
+import StatsStore
+
+/// Judges a run's health as it trains: feeds every recorded layer and each batch's loss to a
+/// `HealthMonitor`, stores the alerts it raises, reports them, and stops the run at the batch
+/// boundary when a rule's action is `stop`.
+///
+/// Runs on the training queue as a learner callback and stats sink, after `StatsRecorder`: the
+/// statistics of the batch that raised an alert are recorded before a stop ends the run.
+final class HealthWatch: LearnerCallback, ActivationStatsSink {
+    private let monitor: HealthMonitor
+    private let writer: StatsWriter
+    private let runID: Int64
+    private let report: (AlertEvent) -> Void
+    /// The first alert whose action is `stop`, thrown at the end of its batch.
+    private var stop: AlertStop?
+
+    /// Joins `job`'s learner callbacks and stats sinks; `report` sees each alert once, and the
+    /// episodes of `earlier` (a resumed run's stored alerts) continue instead of firing again.
+    init(policy: HealthPolicy, writer: StatsWriter, runID: Int64, job: TrainingJob, earlier: [AlertRow],
+         report: @escaping (AlertEvent) -> Void) {
+        monitor = HealthMonitor(policy: policy)
+        for row in earlier {
+            guard let rule = AlertRule(name: row.rule), let kind = SignalKind(rawValue: row.kind) else { continue }
+            monitor.reopen(rule, path: row.path, kind: kind)
+        }
+        self.writer = writer
+        self.runID = runID
+        self.report = report
+        job.learner.callbacks.append(self)
+        job.stats.sinks.append(self)
+    }
+
+    func record(_ records: [ActivationRecord]) {
+        for r in records where !r.summary.values.computed.isEmpty {
+            monitor.observe(path: r.path, kind: r.kind == .forward ? .forward : .backward, batch: r.batch, epoch: r.epoch,
+                            values: r.summary.values)
+        }
+        raise()
+    }
+
+    func endBatch(_ learner: Learner) throws {
+        monitor.observeLoss(learner.lastLoss, batch: learner.position.iteration, epoch: learner.position.epoch)
+        raise()
+        if let stop { throw stop }
+    }
+
+    private func raise() {
+        for event in monitor.drain() {
+            writer.record(AlertRow(runID: runID, rule: event.rule.name, path: event.path, kind: event.kind.rawValue,
+                                   batch: Int64(event.batch), epoch: Int64(event.epoch), value: event.value,
+                                   threshold: event.threshold, action: event.action.rawValue, message: event.message))
+            report(event)
+            if event.action == .stop, stop == nil { stop = AlertStop(event: event) }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/// What an alert is about: a layer's forward activations, its gradients, or the training loss.
+public enum SignalKind: String, CaseIterable, Sendable {
+    case forward, backward, loss
+}

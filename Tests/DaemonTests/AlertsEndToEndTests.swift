@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// Training-health alerts through the real daemon: a run built to blow up fails on `non_finite`,
+/// and its alert is served by `/alerts`, counted in `/runs/{id}` and `/metrics`, and logged.
+@Suite(.serialized) struct AlertsEndToEndTests {
+    private let runaway = """
+        {"name": "runaway", "model": {"arch": "mlp", "layers": [784, 200, 10]},
+         "data": {"format": "synthetic", "shape": [1, 28, 28], "classes": 10, "train_count": 4096, "valid_count": 64},
+         "train": {"epochs": 1, "batch_size": 64, "optimizer": "sgd", "lr": 50, "schedule": "constant", "threads": 1}}
+        """
+
+    @Test func aRunawayRunFailsOnNonFiniteAndEverySurfaceSaysSo() throws {
+        let fixture = try DaemonFixture()
+        let daemon = try fixture.start()
+        defer { daemon.stop() }
+        let c = daemon.client
+        let id = try daemon.submit(runaway)
+        let run = try daemon.waitForRun(id) { $0["status"] as? String == "failed" }
+        let error = run["error"] as? String ?? ""
+        #expect(error.contains("non_finite") && error.contains("at batch"), "\(error)")
+        let counts = try #require(run["alerts"] as? [String: Any], "\(run)")
+        #expect((counts["non_finite"] as? Int ?? 0) >= 1, "\(counts)")
+
+        let alerts = try #require(try c.get("/alerts?run=\(id)").json["alerts"] as? [[String: Any]])
+        #expect(!alerts.isEmpty && alerts.allSatisfy { $0["run_id"] as? Int == id })
+        let first = try #require(alerts.last)
+        #expect(first["rule"] as? String == "non_finite" && (first["batch"] as? Int ?? 99) < 60, "\(first)")
+        #expect(try c.get("/alerts").json["alerts"] as? [[String: Any]] != nil)
+        #expect(try c.get("/alerts?run=x").status == 400)
+        #expect(try c.get("/alerts?run=999").status == 404)
+
+        let metrics = try c.get("/metrics").text
+        #expect(metrics.contains("# TYPE hookd_alerts_total counter") && metrics.contains(#"hookd_alerts_total{rule="non_finite",layer=""#), "\(metrics)")
+        #expect(daemon.log.contains("warning: run \(id) alert non_finite on"), "\(daemon.log)")
+    }
+}
