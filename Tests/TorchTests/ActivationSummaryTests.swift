@@ -82,7 +82,7 @@ struct ActivationSummaryTests {
     }
 
     @Test("histogram counts equal torch.histc on every bin edge and one float step either side",
-          arguments: ["histc_fastai", "histc_odd"])
+          arguments: FixtureFamilies.histogram)
     func histogramMatchesHistcOnEdges(_ name: String) throws {
         let f = try Fixture.load(name)
         let bins = try #require(f.config["bins"] as? Int)

@@ -17,11 +17,14 @@ enum FixtureFamilies {
     static let optimizers = ["sgd_plain", "sgd_momentum_wd", "sgd_nesterov", "sgd_momentum_dampening", "adam", "adam_l2", "adamw"]
     static let schedule = ["one_cycle_20"]
     static let basicBlock = ["resnet_basic_block", "resnet_basic_block_down"]
+    /// Read by `ActivationSummaryTests` (the fused histogram against torch.histc on bin edges).
+    static let histogram = ["histc_fastai", "histc_odd"]
     /// Read by HookKitTests (they need HookKit's `simpleCNN` and `resnet18/34`, which TorchTests cannot import).
     static let hookKitLevel = ["simple_cnn", "resnet18_keys", "resnet34_keys"]
 
     static var all: [String] {
-        linear + conv + batchNorm + pooling + elementwise + embedding + losses + optimizers + schedule + basicBlock + hookKitLevel
+        linear + conv + batchNorm + pooling + elementwise + embedding + losses + optimizers + schedule + basicBlock + histogram
+            + hookKitLevel
     }
 }
 
@@ -29,7 +32,7 @@ enum FixtureFamilies {
 struct FixtureCoverageTests {
     @Test func everyFixtureFileHasATestFamily() throws {
         let files = try Fixture.allNames()
-        #expect(files.count == 41)
+        #expect(files.count == 43)
         #expect(Set(files) == Set(FixtureFamilies.all))
         #expect(FixtureFamilies.all.count == Set(FixtureFamilies.all).count)
     }
