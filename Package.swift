@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "hookd",
             dependencies: [
-                "Daemon", "HookKit", "StatsStore", "Rendering", "Platform", "Health",
+                "Daemon", "HookKit", "StatsStore", "Statistics", "Rendering", "Platform", "Health",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -56,7 +56,7 @@ public struct OfflineReport: Sendable {
     ///   - from, to, every, limit: a layer's range and sampling, as `StatsReader.stats` and
     ///     HTTP's `/stats/{layer}` take them (ignored without a layer).
     /// - Throws: `noRuns`, `runNotFound`, `layerNotFound`, `invalidArgument`.
-    public func stats(run: Int64? = nil, layer: String? = nil, kind: ActivationKind? = nil,
+    public func stats(run: Int64? = nil, layer: String? = nil, kind: HookKind? = nil,
                       from: Int64? = nil, to: Int64? = nil, every: Int = 1, limit: Int? = nil,
                       format: ReportFormat = .table) throws -> String {
         let runID: Int64

@@ -5,7 +5,7 @@ public struct ActivationStatRow: Sendable, Equatable {
     public var runID: Int64
     /// Dotted module path, PyTorch style (`0.0`, `body.layer1.0.conv1`).
     public var path: String
-    public var kind: ActivationKind
+    public var kind: HookKind
     /// Global batch index, counted from 0 across epochs.
     public var batch: Int64
     public var epoch: Int64
@@ -13,7 +13,7 @@ public struct ActivationStatRow: Sendable, Equatable {
     public var values: StatValues
 
     /// Creates a row.
-    public init(runID: Int64, path: String, kind: ActivationKind, batch: Int64, epoch: Int64, values: StatValues) {
+    public init(runID: Int64, path: String, kind: HookKind, batch: Int64, epoch: Int64, values: StatValues) {
         self.runID = runID
         self.path = path
         self.kind = kind

@@ -1,9 +1,11 @@
+import Statistics
+
 /// One layer's value histogram for one batch: a row of `histograms`.
 public struct HistogramRow: Sendable, Equatable {
     public var runID: Int64
     /// Dotted module path (column `module`).
     public var path: String
-    public var kind: ActivationKind
+    public var kind: HookKind
     public var batch: Int64
     public var epoch: Int64
     /// Lower edge of the first bin (fastai: 0).
@@ -14,7 +16,7 @@ public struct HistogramRow: Sendable, Equatable {
     public var counts: [Int64]
 
     /// Creates a row; the default range is fastai's [0, 10].
-    public init(runID: Int64, path: String, kind: ActivationKind, batch: Int64, epoch: Int64,
+    public init(runID: Int64, path: String, kind: HookKind, batch: Int64, epoch: Int64,
                 lo: Double = 0, hi: Double = 10, counts: [Int64]) {
         self.runID = runID
         self.path = path

@@ -1,3 +1,5 @@
+import Statistics
+
 /// One hook attached during a run: a row of `hooks`.
 public struct HookRecord: Sendable, Equatable {
     /// Row id; 0 before `StatsWriter.insertHook` assigns one.
@@ -5,7 +7,7 @@ public struct HookRecord: Sendable, Equatable {
     public var runID: Int64
     /// Dotted module path.
     public var path: String
-    public var kind: ActivationKind
+    public var kind: HookKind
     /// Statistic names (`mean`, `std`, `near_zero`, …); stored as a JSON array.
     public var stats: [String]
     /// Records every `every`-th batch.
@@ -16,7 +18,7 @@ public struct HookRecord: Sendable, Equatable {
     public var detachedBatch: Int64?
 
     /// Creates a record.
-    public init(id: Int64 = 0, runID: Int64, path: String, kind: ActivationKind, stats: [String],
+    public init(id: Int64 = 0, runID: Int64, path: String, kind: HookKind, stats: [String],
                 every: Int64 = 1, attachedBatch: Int64, detachedBatch: Int64? = nil) {
         self.id = id
         self.runID = runID

@@ -1,3 +1,5 @@
+import Statistics
+
 /// Runs, modules, hooks and metrics.
 extension StatsReader {
     static let runColumns = """
@@ -55,7 +57,7 @@ extension StatsReader {
                 FROM hooks WHERE run_id = ?1 ORDER BY id
                 """, [.integer(run)]) { s in
                 HookRecord(id: s.int64(at: 0), runID: s.int64(at: 1), path: s.string(at: 2) ?? "",
-                           kind: ActivationKind(rawValue: s.string(at: 3) ?? "") ?? .forward,
+                           kind: HookKind(rawValue: s.string(at: 3) ?? "") ?? .forward,
                            stats: JSONColumn.strings(s.string(at: 4) ?? "") ?? [], every: s.int64(at: 5),
                            attachedBatch: s.int64(at: 6), detachedBatch: s.optionalInt64(at: 7))
             }

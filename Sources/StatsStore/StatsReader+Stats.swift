@@ -35,7 +35,7 @@ extension StatsReader {
     ///     dashboard's `limit=100` costs the same on a run of a million batches as on a short one;
     ///     with `every` above 1 they are evenly spaced among the strided rows.
     /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument`.
-    public func stats(run: Int64, layer: String, kind: ActivationKind = .forward, from: Int64? = nil,
+    public func stats(run: Int64, layer: String, kind: HookKind = .forward, from: Int64? = nil,
                       to: Int64? = nil, every: Int = 1, limit: Int? = nil) throws -> StatsSeries {
         guard every >= 1 else { throw StatsStoreError.invalidArgument("every must be at least 1, got \(every)") }
         if let limit, limit < 2 {
@@ -64,7 +64,7 @@ extension StatsReader {
     /// The last recorded batch of every layer and kind in a run, ordered by path then kind.
     ///
     /// - Parameter kind: only this kind; nil for both.
-    public func latestStats(run: Int64, kind: ActivationKind? = nil) throws -> [ActivationStatRow] {
+    public func latestStats(run: Int64, kind: HookKind? = nil) throws -> [ActivationStatRow] {
         try read { db in
             try requireRun(run, in: db)
             // SQLite's documented bare-column rule: with max(), the other columns come from the
@@ -79,7 +79,7 @@ extension StatsReader {
             var found: [ActivationStatRow] = []
             while try statement.step() {
                 found.append(ActivationStatRow(runID: run, path: statement.string(at: 0) ?? "",
-                                               kind: ActivationKind(rawValue: statement.string(at: 1) ?? "") ?? .forward,
+                                               kind: HookKind(rawValue: statement.string(at: 1) ?? "") ?? .forward,
                                                batch: columns.batch(statement), epoch: statement.int64(at: 3),
                                                values: columns.values(statement)))
             }
@@ -88,7 +88,7 @@ extension StatsReader {
     }
 
     /// One layer's histograms within `from...to` (inclusive), in batch order.
-    public func histograms(run: Int64, layer: String, kind: ActivationKind = .forward, from: Int64? = nil,
+    public func histograms(run: Int64, layer: String, kind: HookKind = .forward, from: Int64? = nil,
                            to: Int64? = nil) throws -> [HistogramRow] {
         try read { db in
             try requireRun(run, in: db)

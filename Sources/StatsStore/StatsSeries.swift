@@ -4,13 +4,13 @@ import Statistics
 public struct StatsSeries: Sendable, Equatable {
     public var runID: Int64
     public var layer: String
-    public var kind: ActivationKind
+    public var kind: HookKind
     public var batch: [Int64] = []
     /// One column per statistic, in `Statistic.allCases` order; NaN where the row holds NULL.
     private var columns = [[Double]](repeating: [], count: Statistic.allCases.count)
 
     /// Creates an empty series.
-    public init(runID: Int64, layer: String, kind: ActivationKind) {
+    public init(runID: Int64, layer: String, kind: HookKind) {
         self.runID = runID
         self.layer = layer
         self.kind = kind

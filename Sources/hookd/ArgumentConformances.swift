@@ -1,10 +1,11 @@
 import ArgumentParser
 import Rendering
+import Statistics
 import StatsStore
 
 // Option values parsed straight into library types.
 extension ReportFormat: ExpressibleByArgument {}
-extension ActivationKind: ExpressibleByArgument {}
+extension HookKind: ExpressibleByArgument {}
 
 extension StatsErrorPolicy: ExpressibleByArgument {
     public init?(argument: String) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Rendering
+import Statistics
 import StatsStore
 
 /// `hookd stats --db FILE [--run ID] [--layer PATH [--from B] [--to B] [--every N] [--limit N]] [--kind …] [--format …]`:
@@ -21,7 +22,7 @@ struct StatsCommand: ParsableCommand {
     var layer: String?
 
     @Option(help: "forward or backward.")
-    var kind: ActivationKind?
+    var kind: HookKind?
 
     @Option(help: "With --layer: the first batch (inclusive).")
     var from: Int64?

@@ -26,7 +26,7 @@ struct RecordedTrainingTests {
         #expect(try reader.run(runID).status == .finished)
         var total = 0
         for entry in job.stats.entries {
-            let kind: ActivationKind = entry.kind == .forward ? .forward : .backward
+            let kind = entry.kind
             let series = try reader.stats(run: runID, layer: entry.path, kind: kind)
             let memory = job.stats.records(for: entry.path, kind: entry.kind)
             #expect(series.batch == (0..<Int64(batches)).map { $0 }, "\(entry.path) \(kind)")

@@ -38,7 +38,7 @@ final class LogSink: @unchecked Sendable {
 }
 
 /// Deterministic rows: batch `b` of layer `path` has mean b, std b/10, and so on.
-func statRows(run: Int64, path: String = "0.0", kind: ActivationKind = .forward, batches: Range<Int64>) -> [ActivationStatRow] {
+func statRows(run: Int64, path: String = "0.0", kind: HookKind = .forward, batches: Range<Int64>) -> [ActivationStatRow] {
     batches.map { b in
         ActivationStatRow(runID: run, path: path, kind: kind, batch: b, epoch: b / 100, values: StatValues([
             .mean: Double(b), .std: Double(b) / 10, .nearZero: 0.5, .min: -Double(b), .max: Double(b) * 2,

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Rendering
+import Statistics
 import StatsStore
 
 extension DaemonAPI {
@@ -9,7 +10,7 @@ extension DaemonAPI {
             let layer = try request.parameter("layer")
             let format = try format(request, allowed: ["json", "csv"])
             let kindText = request.query["kind"] ?? "forward"
-            guard let kind = ActivationKind(rawValue: kindText) else {
+            guard let kind = HookKind(rawValue: kindText) else {
                 throw HTTPError.badRequest("kind must be forward or backward, got '\(kindText)'", code: "invalid_parameter")
             }
             let from = try request.query["from"].map { try integer($0, name: "from") }

@@ -42,7 +42,7 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
 
     /// Records a hook attached at `batch`; returns its id in the hooks table.
     public func hookAttached(_ entry: HookCallback<ActivationSummary>.Entry, stats: [HookSpec.Stat], atBatch batch: Int) throws -> Int64 {
-        let record = HookRecord(runID: runID, path: entry.path, kind: ActivationKind(entry.kind), stats: stats.map(\.rawValue),
+        let record = HookRecord(runID: runID, path: entry.path, kind: entry.kind, stats: stats.map(\.rawValue),
                                 every: Int64(entry.every), attachedBatch: Int64(batch))
         let id = try writer.insertHook(record)
         hookIDs[entry.id] = id
@@ -74,12 +74,12 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
         guard isEnabled else { return }
         // A histogram-only hook leaves the layer's scalar row to the hooks that fill it.
         writer.record(records.filter { !$0.summary.values.computed.isEmpty }.map { r in
-            ActivationStatRow(runID: runID, path: r.path, kind: ActivationKind(r.kind), batch: Int64(r.batch),
+            ActivationStatRow(runID: runID, path: r.path, kind: r.kind, batch: Int64(r.batch),
                               epoch: Int64(r.epoch), values: r.summary.values)
         })
         for r in records where !r.summary.histogram.isEmpty {
             guard let bins = job.stats.request(for: r.hookID).histogram else { continue }
-            writer.record(HistogramRow(runID: runID, path: r.path, kind: ActivationKind(r.kind), batch: Int64(r.batch),
+            writer.record(HistogramRow(runID: runID, path: r.path, kind: r.kind, batch: Int64(r.batch),
                                        epoch: Int64(r.epoch), lo: bins.low, hi: bins.high, counts: r.summary.histogram))
         }
     }
@@ -99,9 +99,4 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
         writer.record(EpochMetricRow(runID: runID, epoch: Int64(metrics.epoch), trainLoss: metrics.trainLoss,
                                      validLoss: metrics.validLoss, accuracy: metrics.accuracy, seconds: metrics.seconds))
     }
-}
-
-extension ActivationKind {
-    /// The store's name for a HookKit hook kind.
-    init(_ kind: HookKind) { self = kind == .forward ? .forward : .backward }
 }

@@ -44,7 +44,7 @@ final class LiveHooks {
             }
         }
         for row in rows where row.detachedBatch == nil {
-            _ = try attach(path: row.path, kind: row.kind == .forward ? .forward : .backward,
+            _ = try attach(path: row.path, kind: row.kind,
                            stats: row.stats.compactMap(HookSpec.Stat.init(rawValue:)), every: Int(row.every),
                            atBatch: batch, reopening: row)
         }

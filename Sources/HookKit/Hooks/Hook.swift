@@ -1,3 +1,4 @@
+import Statistics
 import Torch
 
 /// fastai's `Hook`: runs a closure on a module's forward (or backward) pass and keeps its last result.

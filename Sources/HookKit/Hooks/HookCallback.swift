@@ -1,3 +1,4 @@
+import Statistics
 import Torch
 
 /// fastai's `HookCallback`: hooks on modules for the duration of a fit, recording every `every` batches.

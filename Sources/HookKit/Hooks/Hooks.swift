@@ -1,3 +1,4 @@
+import Statistics
 import Torch
 
 /// fastai's `Hooks`: one `Hook` per module, as a collection; `remove()` removes them all.

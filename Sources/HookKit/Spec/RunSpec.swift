@@ -1,5 +1,6 @@
 import Foundation
 import Health
+import Statistics
 
 /// A training run as users write it (SPEC §4): model, data, training settings and hooks.
 ///
