@@ -15,7 +15,9 @@ extension DaemonAPI {
         router.get("/layers") { request in
             let run = try selectedRun(request, core)
             let modules = try mapping { try core.reader.modules(run: run) }
-            if modules.isEmpty, try core.reader.run(run).status == .queued { throw notBuilt(run) }
+            // Every model has leaf modules, so none recorded means none built, whatever the status
+            // (queued, loading its data, or failed before it built): the same 409 as `/summary`.
+            if modules.isEmpty { throw notBuilt(run) }
             let open = core.live.snapshot.openHooks.values.filter { $0.runID == run }
             let layers = modules.enumerated().map { index, m -> JSONOut in
                 let hooks = open.filter { $0.path == m.path }.sorted { $0.id < $1.id }
