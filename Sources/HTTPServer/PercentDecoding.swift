@@ -1,12 +1,16 @@
 /// Percent-decoding of URL components (RFC 3986), shared by path parameters and query strings.
 enum PercentDecoding {
     /// Decodes `%XX` escapes (and `+` as space when `plusAsSpace`); nil when an escape is
-    /// malformed or the bytes are not UTF-8.
+    /// malformed, the bytes are not UTF-8, or they hold a control character.
+    ///
+    /// Control characters are refused because nothing hookd names has one, and they do harm
+    /// downstream: a NUL ends the C string SQLite binds (`/stats/0.0%00` read layer `0.0`), and
+    /// they would reach log lines raw.
     static func decode(_ component: Substring, plusAsSpace: Bool) -> String? {
         let utf8 = component.utf8
         // Fast path: nothing to decode.
         if !utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) {
-            return String(component)
+            return utf8.contains(where: isControl) ? nil : String(component)
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)
@@ -26,8 +30,12 @@ enum PercentDecoding {
             bytes.append(plusAsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
             index = utf8.index(after: index)
         }
+        if bytes.contains(where: isControl) { return nil }
         return String(validating: bytes, as: UTF8.self)
     }
+
+    /// C0 controls (NUL included) and DEL.
+    private static func isControl(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7F }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {

@@ -115,7 +115,7 @@ public struct Router: Sendable {
         var routed = request
         for (name, raw) in chosen.parameters {
             guard let value = PercentDecoding.decode(raw, plusAsSpace: false) else {
-                return HTTPError.badRequest("malformed percent-encoding in path segment '\(raw)'").response
+                return HTTPError.badRequest("malformed percent-encoding (or a control character) in path segment '\(raw)'").response
             }
             routed.pathParameters[name] = value
         }

@@ -65,6 +65,16 @@ struct RouterTests {
         #expect(get("/stats/bad%C3").status == .badRequest)  // truncated UTF-8
     }
 
+    @Test("a control character in a path segment is 400: a NUL would end the C string SQLite binds")
+    func controlCharactersInPathsAre400() {
+        for segment in ["0.0%00", "0.0%0A", "a%1Fb", "a%7F"] {
+            #expect(get("/stats/\(segment)").status == .badRequest, "\(segment)")
+        }
+        // Query values keep their raw text instead, which handlers then refuse as ill-formed.
+        let request = HTTPRequest(method: .get, target: "/stats/x?kind=for%00ward")
+        #expect(request.query["kind"] == "for%00ward")
+    }
+
     @Test func queryIsDecoded() {
         let request = HTTPRequest(method: .get, target: "/stats/x?kind=for%77ard&name=a+b%20c&flag&bad=%zz&kind=backward#frag")
         #expect(request.path == "/stats/x")
