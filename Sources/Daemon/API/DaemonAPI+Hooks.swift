@@ -23,6 +23,7 @@ extension DaemonAPI {
                     items.append(pendingJSON(command, layer: layer, kind: kind, stats: stats, every: every))
                 }
             }
+            items += core.hookCommands.refusals(forRun: run).map(refusedJSON)
             return .json(JSONOut.object([("run", .int(run)), ("hooks", .array(items))]).data)
         }
         router.post("/hooks") { request in try attach(request, core) }
@@ -138,11 +139,22 @@ extension DaemonAPI {
         ] + extra)
     }
 
+    /// A refused attach: a pending one's fields, `pending` false and `refused` saying why.
+    static func refusedJSON(_ r: RefusedHook) -> JSONOut {
+        queuedJSON(pendingID: r.pendingID, runID: r.runID, layer: r.layer, kind: r.kind, stats: r.stats, every: r.every,
+                   refused: r.reason)
+    }
+
     static func pendingJSON(_ c: HookCommand, layer: String, kind: HookKind, stats: [HookSpec.Stat], every: Int) -> JSONOut {
+        queuedJSON(pendingID: c.pendingID, runID: c.runID, layer: layer, kind: kind, stats: stats, every: every, refused: nil)
+    }
+
+    private static func queuedJSON(pendingID: Int, runID: Int64?, layer: String, kind: HookKind, stats: [HookSpec.Stat],
+                                   every: Int, refused: String?) -> JSONOut {
         .object([
-            ("id", .null), ("pending_id", .int(c.pendingID)), ("run", .int(c.runID)), ("layer", .string(layer)),
+            ("id", .null), ("pending_id", .int(pendingID)), ("run", .int(runID)), ("layer", .string(layer)),
             ("kind", .string(kind.rawValue)), ("stats", .array(stats.map { .string($0.rawValue) })), ("every", .int(every)),
-            ("attached_batch", .null), ("pending", .bool(true)),
-        ])
+            ("attached_batch", .null), ("pending", .bool(refused == nil)),
+        ] + (refused.map { [("refused", JSONOut.string($0))] } ?? []))
     }
 }

@@ -6,7 +6,11 @@ public final class HookCommandQueue: Sendable {
     private struct State {
         var commands: [HookCommand] = []
         var nextPendingID = 1
+        /// The newest refusals, oldest first, at most `maxRefusals`.
+        var refusals: [RefusedHook] = []
     }
+    /// Bounds what a client hammering a queued run with bad attaches can make the daemon keep.
+    static let maxRefusals = 100
     private let state = Mutex(State())
 
     /// An empty queue.
@@ -33,6 +37,19 @@ public final class HookCommandQueue: Sendable {
 
     /// Commands not yet applied.
     public var pending: [HookCommand] { state.withLock { $0.commands } }
+
+    /// Keeps `refusal` for `GET /hooks`, dropping the oldest beyond `maxRefusals`.
+    public func noteRefusal(_ refusal: RefusedHook) {
+        state.withLock { s in
+            s.refusals.append(refusal)
+            if s.refusals.count > Self.maxRefusals { s.refusals.removeFirst(s.refusals.count - Self.maxRefusals) }
+        }
+    }
+
+    /// The kept refusals of `runID`, oldest first.
+    public func refusals(forRun runID: Int64) -> [RefusedHook] {
+        state.withLock { s in s.refusals.filter { $0.runID == runID } }
+    }
 
     /// Withdraws a queued command; returns it, or nil when it was already applied or never existed.
     public func cancel(pendingID: Int) -> HookCommand? {

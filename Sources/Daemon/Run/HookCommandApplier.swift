@@ -33,11 +33,25 @@ final class HookCommandApplier: LearnerCallback {
             switch outcome {
             case .attached(let h): logger.info("run \(runID): hook \(h.id) on \(h.path) (\(h.kind)) from batch \(batch)")
             case .detached(let h, _): logger.info("run \(runID): hook \(h.id) on \(h.path) detached at batch \(batch)")
-            // Logged: the client of a pending attach got its 201 long ago and hears nothing else.
-            case .exists(let twin): logger.warning("run \(runID): attach on \(twin.path) (\(twin.kind)) refused: hook \(twin.id) records it")
-            case .limitReached(let limit): logger.warning("run \(runID): attach refused: \(limit) hooks open (training.max_hooks)")
-            default: break
+            default:
+                // Logged and kept for GET /hooks: the client of a pending attach got its 201 long
+                // ago and hears nothing else.
+                guard case let .attach(layer, kind, stats, every) = command.action, let reason = Self.refusal(outcome) else { break }
+                logger.warning("run \(runID): attach on \(layer) (\(kind)) refused: \(reason)")
+                commands.noteRefusal(RefusedHook(pendingID: command.pendingID, runID: runID, layer: layer, kind: kind,
+                                                 stats: stats, every: every, reason: reason))
             }
+        }
+    }
+
+    /// Why an attach was refused, for people; nil for outcomes that are not refusals.
+    private static func refusal(_ outcome: HookOutcome) -> String? {
+        switch outcome {
+        case .unknownLayer(let path): "the model has no module '\(path)'"
+        case .exists(let twin): "hook \(twin.id) already records \(twin.stats.map(\.rawValue).joined(separator: ", ")) there"
+        case .limitReached(let limit): "\(limit) hooks are open (training.max_hooks)"
+        case .failed(let message): message
+        default: nil
         }
     }
 
