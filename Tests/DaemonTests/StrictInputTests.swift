@@ -20,6 +20,10 @@ import Testing
         let crowded = try c.post("/runs", json: Specs.synthetic(name: "crowded", hooks: eight))
         #expect(crowded.status == 400)
         #expect(crowded.errorMessage == "$.hooks[0].modules[7]: more than 7 hooks in one run (training.max_hooks)")
+        // A relative data path would be the daemon's working directory, which no client chose.
+        let relative = try c.post("/runs", json: #"{"model":{"arch":"mlp","layers":[784,10]},"data":{"format":"idx","path":"data/fashion"}}"#)
+        #expect(relative.status == 400)
+        #expect(relative.errorMessage == #"$.data.path: must be an absolute path for the daemon, got "data/fashion""#)
         #expect((try c.get("/runs").json["runs"] as? [Any])?.count == 0)
 
         let id = try daemon.submit(spec)

@@ -85,10 +85,16 @@ public final class DaemonCore: Sendable {
 
     /// Parses a run spec, stores it as a `queued` run and queues it; returns the run id.
     ///
-    /// - Throws: `SpecError` for a bad spec (with its JSON path), `DaemonError.shuttingDown`.
+    /// - Throws: `SpecError` for a bad spec (with its JSON path; a relative `data.path` too),
+    ///   `DaemonError.shuttingDown`.
     public func submit(spec data: Data) throws -> Int64 {
         let spec = try RunSpec.parse(data)
         try spec.checkHooks(limit: config.maxHooks)
+        // A relative path would mean the daemon's working directory (`/` under systemd), which
+        // no client chose; `hookd train` keeps relative paths, against the caller's directory.
+        if let path = spec.data.path, !path.hasPrefix("/") {
+            throw SpecError(path: "$.data.path", message: "must be an absolute path for the daemon, got \"\(path)\"")
+        }
         if isShuttingDown { throw DaemonError.shuttingDown }
         let id = try writer.createRun(name: spec.name, spec: spec.json)
         enqueue(id, resume: false)
