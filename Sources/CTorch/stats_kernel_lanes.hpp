@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace {
 
@@ -84,17 +85,38 @@ __attribute__((always_inline)) inline void add_block(Planes &p, const l16 *m) {
         p.high[k] ^= sixteens, sixteens = c;
     }
 }
-/// Adds the planes' bit counts into counts[bin * ways] and clears them.
+/// Adds the planes' bit counts into counts[bin * ways] and clears them. Vectorised: for bin
+/// offset b < 16, bins b, b + 16, b + 32, b + 48 are gathered into the 16-bit fields of each lane
+/// (a lane holds at most 16 * 255 = 4080 < 2^12 per bin), then summed across the 16 lanes (at most
+/// 65280 < 2^16 per field: no carry between fields). ~0.2 us instead of one scalar increment per
+/// set bit (up to 12 planes x 16 lanes x 40 bits). High planes above the block count are zero.
 __attribute__((always_inline)) inline void flush_planes(Planes &p, int32_t bins, int32_t ways,
                                                         int64_t *counts) {
-    const uint64_t keep = (uint64_t(1) << bins) - 1;
-    for (int k = 0; k < 4 + kHigh; ++k) {
-        const l16 plane = k < 4 ? p.low[k] : p.high[k - 4];
-        for (int l = 0; l < kLanes; ++l)
-            for (uint64_t bits = uint64_t(plane[l]) & keep; bits; bits &= bits - 1)
-                counts[__builtin_ctzll(bits) * ways] += int64_t(1) << k;
+    const int64_t keep = int64_t((uint64_t(1) << bins) - 1);  // drops bit `bins` (outside)
+    const int planes = 4 + (32 - __builtin_clz(unsigned(p.blocks)));  // 2^k <= blocks: weight 16 << k
+    l16 plane[4 + kHigh];
+    for (int k = 0; k < planes; ++k) plane[k] = (k < 4 ? p.low[k] : p.high[k - 4]) & keep;
+    const int64_t fields = 0x0001000100010001;
+    for (int b = 0; b < 16 && b < bins; ++b) {
+        l16 acc = 0;
+        for (int k = 0; k < planes; ++k) acc += ((plane[k] >> b) & fields) << k;
+        const uint64_t s = uint64_t(__builtin_reduce_add(acc));
+        for (int f = 0; f < 4 && b + 16 * f < bins; ++f)
+            counts[(b + 16 * f) * ways] += int64_t((s >> (16 * f)) & 0xffff);
     }
     p = Planes{};
 }
+
+/// `n` zeroed counters, on the stack up to 1024 (fastai's 40 bins): no allocation per call or range.
+struct Counters {
+    int64_t stack[1024];
+    std::vector<int64_t> heap;
+    int64_t *data = stack;
+    explicit Counters(int64_t n) {
+        if (n > 1024) heap.resize(n), data = heap.data();
+        std::fill(data, data + std::max<int64_t>(n, 0), 0);
+    }
+    Counters(const Counters &) = delete;
+};
 
 } // namespace
