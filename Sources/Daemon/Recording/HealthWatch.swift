@@ -34,7 +34,7 @@ final class HealthWatch: LearnerCallback, ActivationStatsSink {
 
     func record(_ records: [ActivationRecord]) {
         for r in records where !r.summary.values.computed.isEmpty {
-            monitor.observe(path: r.path, kind: r.kind == .forward ? .forward : .backward, batch: r.batch, epoch: r.epoch,
+            monitor.observe(path: r.path, kind: SignalKind(r.kind), batch: r.batch, epoch: r.epoch,
                             values: r.summary.values)
         }
         raise()

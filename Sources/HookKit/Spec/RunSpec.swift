@@ -18,7 +18,8 @@ public struct RunSpec: Sendable, Equatable {
 
     /// Parses and validates a spec document.
     public static func parse(_ data: Data) throws -> RunSpec {
-        let root = try JSONObjectReader(try JSONValue.parse(data))
+        let document = try JSONValue.parse(data)
+        let root = try JSONObjectReader(document)
         let name = try root.string("name") ?? "run"
         guard let modelReader = try root.object("model") else { throw SpecError(path: "$.model", message: "is required") }
         guard let dataReader = try root.object("data") else { throw SpecError(path: "$.data", message: "is required") }
@@ -31,7 +32,7 @@ public struct RunSpec: Sendable, Equatable {
         let alerts = try AlertSpec.parse(in: root) ?? []
         try root.finish()
         let spec = RunSpec(name: name, model: model, data: dataSpec, train: train, hooks: hooks, alerts: alerts,
-                           source: try JSONValue.parse(data))
+                           source: document)
         try spec.checkHooks(limit: .max)
         return spec
     }
