@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what hookd needs on a fresh Debian 12 machine: libtorch, microhttpd, SQLite, libpng,
-# libjpeg-turbo, zlib, the Fashion-MNIST data set, and the tools the tests drive (sqlite3,
-# systemd-analyze, and schemathesis in .tools/schemathesis, pinned by
-# scripts/schemathesis-requirements.txt).
+# libjpeg-turbo, zlib, the Fashion-MNIST data set, the dashboard's charting library (Debian's
+# libjs-dygraphs; the daemon serves it, the page fetches nothing from the network), and the tools
+# the tests drive (sqlite3, systemd-analyze, headless chromium for the dashboard and SVG plots,
+# and schemathesis in .tools/schemathesis, pinned by scripts/schemathesis-requirements.txt).
 # With --peers, also what the benchmarks and fixture scripts need (python3-torch, python3-pil,
 # g++, wrk).
 set -euo pipefail
@@ -19,6 +20,8 @@ packages=(
     dataset-fashion-mnist
     systemd
     python3-venv
+    libjs-dygraphs
+    chromium
 )
 if [[ "${1:-}" == "--peers" ]]; then
     packages+=(python3-torch python3-torchvision python3-pil g++ wrk hyperfine)
