@@ -9,14 +9,9 @@ extension DaemonAPI {
         router.get("/stats/{layer}") { request in
             let layer = try request.parameter("layer")
             let format = try format(request, allowed: ["json", "csv"])
-            let kindText = request.query["kind"] ?? "forward"
-            guard let kind = HookKind(rawValue: kindText) else {
-                throw HTTPError.badRequest("kind must be forward or backward, got '\(kindText)'", code: "invalid_parameter")
-            }
-            let from = try request.query["from"].map { try integer($0, name: "from") }
-            let to = try request.query["to"].map { try integer($0, name: "to") }
+            let query = try SeriesQuery(request)
+            let (kind, from, to, limit) = (query.kind, query.from, query.to, query.limit)
             let every = try request.query["every"].map { Int(try integer($0, name: "every", range: 1...1_000_000_000)) } ?? 1
-            let limit = try request.query["limit"].map { Int(try integer($0, name: "limit", range: 2...1_000_000_000)) }
             let run = try selectedRun(request, core)
             // Rows reach SQLite up to `stats.flush_ms` after their batch (the writer batches
             // commits); between two commits the same read gives the same bytes, so it is cached.
