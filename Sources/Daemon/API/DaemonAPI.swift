@@ -25,6 +25,7 @@ public enum DaemonAPI {
         addHookRoutes(&router, core)
         addAlertRoutes(&router, core)
         addSeriesRoutes(&router, core)
+        addDashboardRoutes(&router, core)
         router.get("/metrics") { _ in metrics(core) }
         return router
     }
