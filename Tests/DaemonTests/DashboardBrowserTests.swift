@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// The dashboard in Debian's headless Chromium against the real `hookd serve` training a run:
+/// charts drawn from the run's data, live batches appended without a reload, a hook attached by
+/// clicking the page's button. `HOOKD_SCREENSHOT=1` trains Fashion-MNIST (config/default-run.json)
+/// instead of synthetic data and saves the page to docs/dashboard.png.
+@Suite(.serialized) struct DashboardBrowserTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let screenshot = ProcessInfo.processInfo.environment["HOOKD_SCREENSHOT"] == "1"
+
+    /// Every leaf with parameters gets mean/std/near_zero (the default hooks), `0.0` a histogram too.
+    static let hooks = #"""
+        [{"modules":"params","kind":"forward","stats":["mean","std","near_zero"],"every":1},
+         {"modules":["0.0"],"kind":"forward","stats":["histogram"],"every":1}]
+        """#
+
+    /// Long enough to watch (~20 batches a second of 256 synthetic images); cancelled at the end.
+    static func spec() throws -> String {
+        if screenshot {
+            let text = try String(contentsOf: root.appendingPathComponent("config/default-run.json"), encoding: .utf8)
+            // The default run, with the histogram hook the colorful dimension needs.
+            let hooksStart = try #require(text.range(of: #""hooks""#))
+            return String(text[..<hooksStart.lowerBound]) + #""hooks": \#(hooks)}"#
+        }
+        return #"""
+            {"name":"dashboard","model":{"arch":"simple_cnn","channels":[1,8,16,10],"batch_norm":true},
+             "data":{"format":"synthetic","shape":[1,28,28],"classes":10,"train_count":10240,"valid_count":256},
+             "train":{"epochs":100,"batch_size":256,"seed":7,"threads":1},"hooks":\#(hooks)}
+            """#
+    }
+
+    @Test(.enabled(if: HeadlessChromium.isInstalled, "chromium is not installed (scripts/setup.sh installs it)"))
+    func theDashboardDrawsTheLiveRunAndAttachesAHook() throws {
+        let fixture = try DaemonFixture()
+        let daemon = try fixture.start()
+        defer { daemon.stop() }
+        let run = try daemon.submit(try Self.spec())
+        try daemon.waitForRun(run, timeout: 120) { ($0["global_batch"] as? Int ?? 0) >= 5 }
+
+        let browser = try HeadlessChromium()
+        defer { browser.quit() }
+        let page = try BrowserPage(browser, url: "http://127.0.0.1:\(daemon.port)/")
+        try page.waitFor("the page selects the run", "window.hookd && hookd.state.ready === true && hookd.state.run === \(run)", timeout: 30)
+
+        // Loss: the points the page drew are the daemon's, batch for batch.
+        try page.waitFor("loss points", "hookd.charts.loss.pointCount() >= 5", timeout: 30)
+        let drawn = try #require(try page.evaluate("JSON.stringify([...hookd.charts.loss.series.get('loss')].slice(0, 20))") as? String)
+        let points = try #require(try JSONSerialization.jsonObject(with: Data(drawn.utf8)) as? [[Double]])
+        let batches = try daemon.client.get("/runs/\(run)/batches?from=\(Int(points[0][0]))&to=\(Int(points.last![0]))").json
+        let stored = Dictionary(uniqueKeysWithValues: zip(batches["batch"] as? [Int] ?? [], batches["loss"] as? [Double] ?? []))
+        for point in points { #expect(stored[Int(point[0])] == point[1], "loss at batch \(Int(point[0]))") }
+
+        // The three layer-stat charts hold the hooked layers' series, as /stats serves them.
+        for stat in ["mean", "std", "near_zero"] {
+            try page.waitFor("\(stat) of 0.0", "(hookd.charts.\(stat).series.get('0.0') || new Map()).size >= 5", timeout: 30)
+            let first = try #require(try page.evaluate("JSON.stringify([...hookd.charts.\(stat).series.get('0.0')][0])") as? String)
+            let point = try #require(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [Double])
+            let series = try daemon.client.get("/stats/0.0?run=\(run)&from=\(Int(point[0]))&to=\(Int(point[0]))").json
+            #expect((series[stat] as? [Double])?.first == point[1], "\(stat) of 0.0 at batch \(Int(point[0]))")
+        }
+        // Each chart's canvases are painted: dygraphs drew lines, not an empty frame.
+        for chart in ["loss", "lr", "mean", "std", "near_zero"] {
+            let painted = try page.evaluate(Self.paintedPixels("#\(chart)-chart canvas")) as? Int ?? 0
+            #expect(painted > 200, "\(chart) chart: \(painted) painted pixels")
+        }
+
+        // The colorful dimension: log1p of the stored counts, one column per batch, in viridis.
+        try page.waitFor("colorful dimension", "hookd.colorDim.batch.length >= 5", timeout: 30)
+        let column = try #require(try page.evaluate("JSON.stringify([hookd.colorDim.batch[0], hookd.colorDim.values[0]])") as? String)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(column.utf8)) as? [Any])
+        let batch = try #require(parsed[0] as? Int)
+        let histogram = try daemon.client.get("/histograms/0.0?run=\(run)&from=\(batch)&to=\(batch)").json
+        let counts = try #require((histogram["counts"] as? [[Int]])?.first)
+        let values = try #require(parsed[1] as? [Double])
+        #expect(counts.count == 40 && values.count == 40)
+        for (value, count) in zip(values, counts) { #expect(abs(value - log1p(Double(count))) < 1e-12) }
+        let canvas = try #require(try page.evaluate("""
+            (() => { const c = document.getElementById('colordim'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              const colors = new Set(); for (let i = 0; i < d.length; i += 4) colors.add(d[i] << 16 | d[i + 1] << 8 | d[i + 2]);
+              return [c.width, c.height, colors.size, hookd.colorDim.batch.length]; })()
+            """) as? [Int])
+        #expect(canvas[0] == canvas[3] && canvas[1] == 40 && canvas[2] >= 3, "colordim canvas \(canvas)")
+
+        // A batch trained after the page opened appears without a reload: /events appends it.
+        let seen = try #require(try page.evaluate("hookd.state.lastBatch") as? Int)
+        let live = {
+            try page.waitFor("live batches after \(seen)", """
+                [...hookd.charts.loss.series.get('loss').keys()].some((b) => b > \(seen + 3))
+                  && [...hookd.charts.mean.series.get('0.0').keys()].some((b) => b > \(seen + 3))
+                  && hookd.colorDim.batch.some((b) => b > \(seen + 3))
+                """, timeout: 30)
+        }
+        // EventSource leaves CONNECTING (0) for OPEN (1), or for CLOSED (2) when /events is refused.
+        let stream = try page.waitFor("the event stream's answer", "hookd.state.events.readyState !== 0 && hookd.state.events.readyState", timeout: 15)
+        if stream as? Int == 2 {
+            // Until GET /events lands (issue 10, item 2) the page cannot update live.
+            withKnownIssue("GET /events is not served yet") { try live() }
+        } else {
+            try live()
+        }
+
+        // Attach a hook by clicking the page's button; the daemon lists it.
+        try page.evaluate("""
+            document.getElementById('attach-layer').value = '0.2';
+            document.getElementById('attach-button').click();
+            """)
+        try page.waitFor("the page reports the attach", "document.getElementById('hook-message').textContent.includes('0.2')", timeout: 30)
+        let hooks = try daemon.hooks(run: run)
+        #expect(hooks.contains { $0["layer"] as? String == "0.2" && $0["active"] as? Bool == true }, "\(hooks)")
+        try page.waitFor("the hooks table lists it", "[...document.querySelectorAll('#hooks td')].some((td) => td.textContent === '0.2')", timeout: 30)
+
+        // The page broke no rule of its Content-Security-Policy and hit no error of its own.
+        let violations = try page.evaluate("hookd.violations") as? [String]
+        #expect(violations == [], "CSP violations: \(String(describing: violations))")
+        let errors = try page.evaluate("hookd.state.errors") as? [String]
+        #expect(errors == [], "page errors: \(String(describing: errors))")
+
+        if Self.screenshot {
+            // Let the attached hook's series grow a little, then draw the page as a user sees it.
+            usleep(3_000_000)
+            try Self.root.appendingPathComponent("docs").createDirectoryIfNeeded()
+            try page.screenshot().write(to: Self.root.appendingPathComponent("docs/dashboard.png"))
+        }
+        _ = try daemon.client.delete("/runs/\(run)")
+    }
+
+    /// JavaScript counting the non-transparent pixels of every canvas matching `selector`.
+    static func paintedPixels(_ selector: String) -> String {
+        """
+        [...document.querySelectorAll('\(selector)')].reduce((n, c) => {
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+          return n; }, 0)
+        """
+    }
+}
+
+extension URL {
+    func createDirectoryIfNeeded() throws { try FileManager.default.createDirectory(at: self, withIntermediateDirectories: true) }
+}
