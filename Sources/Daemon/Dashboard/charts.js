@@ -24,6 +24,8 @@ class SeriesChart {
       connectSeparatedPoints: true,
       drawPoints: false,
       strokeWidth: 1.3,
+      // Learning rates and near-zero shares are small: three significant digits, no exponent wrap.
+      axes: {y: {axisLabelWidth: 60, axisLabelFormatter: (v) => String(Number(v.toPrecision(3)))}},
       highlightCallback: (event, x, points) => this.showLegend(x, points),
       unhighlightCallback: () => this.showLegend(),
       drawCallback: () => this.showLegend(),
