@@ -24,6 +24,7 @@ public enum DaemonAPI {
         addStatsRoutes(&router, core)
         addHookRoutes(&router, core)
         addAlertRoutes(&router, core)
+        addEventRoutes(&router, core)
         router.get("/metrics") { _ in metrics(core) }
         return router
     }
