@@ -5,6 +5,7 @@
 #define HOOKD_CMICROHTTPD_SHIM_H
 
 #include <arpa/inet.h>
+#include <poll.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -61,7 +62,9 @@ static inline struct MHD_Daemon *hookd_mhd_start(
     MHD_RequestCompletedCallback completed, void *completed_cls,
     hookd_mhd_uri_log_callback uri_log, void *uri_log_cls,
     int *out_errno) {
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
+    // MHD_ALLOW_SUSPEND_RESUME (which implies MHD_USE_ITC): streaming responses park their
+    // connection while they have nothing to send, and are woken from other threads.
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME;
     if (log_errors) flags |= MHD_USE_ERROR_LOG;
     // MHD reads MHD_OPTION_SOCK_ADDR as a sockaddr_in6 only when told the family by a flag.
     if (addr->sa_family == AF_INET6) flags |= dual_stack ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
@@ -107,6 +110,22 @@ static inline int hookd_mhd_client_address(struct MHD_Connection *connection, ch
     // the same client an IPv4 listener would name.
     if (IN6_IS_ADDR_V4MAPPED(v6)) return inet_ntop(AF_INET, &v6->s6_addr[12], buffer, size) == NULL ? -1 : 0;
     return inet_ntop(AF_INET6, v6, buffer, size) == NULL ? -1 : 0;
+}
+
+/// Why: a suspended connection is not polled, so microhttpd cannot see its client leave
+/// (microhttpd.h: "While a connection is suspended, MHD will not detect disconnects by the
+/// client"). A streaming response checks before parking: returns 1 when the peer has closed its
+/// side or the socket failed (POLLRDHUP, POLLHUP, POLLERR), 0 otherwise or when unknown.
+static inline int hookd_mhd_peer_closed(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info == NULL) return 0;
+#ifndef POLLRDHUP
+#define POLLRDHUP 0x2000
+#endif
+    struct pollfd probe = {.fd = info->connect_fd, .events = POLLRDHUP, .revents = 0};
+    if (poll(&probe, 1, 0) <= 0) return 0;
+    return (probe.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 #endif

@@ -4,10 +4,11 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A response the router produces and the server sends: status, headers, body bytes.
+/// A response the router produces and the server sends: status, headers, and body bytes or a stream.
 ///
 /// `Content-Length` is computed by microhttpd from `body`; do not set it. `Connection` is left to
-/// microhttpd too, so keep-alive works.
+/// microhttpd too, so keep-alive works. A response with a `stream` sends that instead of `body`,
+/// chunked (HTTP/1.1) or until the connection closes (HTTP/1.0).
 public struct HTTPResponse: Sendable, Equatable {
     /// The status code.
     public var status: HTTPStatus
@@ -15,12 +16,26 @@ public struct HTTPResponse: Sendable, Equatable {
     public var headers: [String: String]
     /// The body bytes (empty for none).
     public var body: Data
+    /// A body produced over time, sent instead of `body` (see `HTTPBodyStream`).
+    public var stream: (any HTTPBodyStream)?
 
     /// Creates a response from parts.
     public init(status: HTTPStatus = .ok, headers: [String: String] = [:], body: Data = Data()) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    /// A streamed response: `stream` is pulled as the client reads (Server-Sent Events and the like).
+    public static func stream(_ stream: any HTTPBodyStream, contentType: String, headers: [String: String] = [:]) -> HTTPResponse {
+        var response = HTTPResponse(headers: headers.merging(["Content-Type": contentType]) { _, type in type })
+        response.stream = stream
+        return response
+    }
+
+    /// Equal parts; streams compare by identity.
+    public static func == (lhs: HTTPResponse, rhs: HTTPResponse) -> Bool {
+        lhs.status == rhs.status && lhs.headers == rhs.headers && lhs.body == rhs.body && lhs.stream === rhs.stream
     }
 
     /// The body as UTF-8 text (for tests and logs).

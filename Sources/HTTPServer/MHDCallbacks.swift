@@ -86,7 +86,9 @@ enum MHDCallbacks {
             method: HTTPMethod(method.map { String(cString: $0) } ?? ""),
             target: state.target, headers: headers(of: connection), body: state.body,
             remoteAddress: state.remoteAddress)
-        return queue(context.router.handle(request), on: connection)
+        let response = context.router.handle(request)
+        if let stream = response.stream { return queueStream(stream, response, on: connection, context) }
+        return queue(response, on: connection)
     }
 
     static func payloadTooLarge(_ limit: Int) -> HTTPResponse {
@@ -102,15 +104,55 @@ enum MHDCallbacks {
                 bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
         }
         guard let mhdResponse = created else { return .NO }
+        addHeaders(response, to: mhdResponse)
+        let result = MHD_queue_response(connection, UInt32(truncatingIfNeeded: response.status.rawValue), mhdResponse)
+        // MHD holds its own reference until the response is sent; drop ours now.
+        MHD_destroy_response(mhdResponse)
+        return result
+    }
+
+    /// Hands a streaming response to microhttpd: size unknown (chunked for HTTP/1.1), pulled
+    /// through `streamReader` as the socket drains, the `StreamingConnection` freed with it.
+    static func queueStream(
+        _ stream: any HTTPBodyStream, _ response: HTTPResponse, on connection: OpaquePointer, _ context: ServerContext
+    ) -> MHD_Result {
+        let streaming = StreamingConnection(connection: connection, stream: stream, registry: context.streams)
+        let retained = Unmanaged.passRetained(streaming)  // +1, released in `streamFreed`
+        // 4 KiB pulls: one SSE event or a few fit, and a slow client holds at most that in MHD.
+        guard let mhdResponse = MHD_create_response_from_callback(
+            UInt64.max, 4096,  // MHD_SIZE_UNKNOWN, a macro Swift does not import
+            streamReader, retained.toOpaque(), streamFreed)
+        else {
+            retained.release()
+            stream.finish()
+            return .NO
+        }
+        addHeaders(response, to: mhdResponse)
+        streaming.start()
+        let result = MHD_queue_response(connection, UInt32(truncatingIfNeeded: response.status.rawValue), mhdResponse)
+        MHD_destroy_response(mhdResponse)
+        return result
+    }
+
+    static let streamReader: MHD_ContentReaderCallback = { cls, _, buffer, max in
+        guard let cls, let buffer else { return -2 }  // MHD_CONTENT_READER_END_WITH_ERROR
+        let streaming = Unmanaged<StreamingConnection>.fromOpaque(cls).takeUnretainedValue()
+        return streaming.pull(into: UnsafeMutableRawBufferPointer(start: buffer, count: max))
+    }
+
+    static let streamFreed: MHD_ContentReaderFreeCallback = { cls in
+        guard let cls else { return }
+        let streaming = Unmanaged<StreamingConnection>.fromOpaque(cls)
+        streaming.takeUnretainedValue().finish()
+        streaming.release()
+    }
+
+    static func addHeaders(_ response: HTTPResponse, to mhdResponse: OpaquePointer) {
         for (name, value) in response.headers {
             // microhttpd owns framing; a second Content-Length would corrupt the response.
             if name.lowercased() == "content-length" || name.lowercased() == "transfer-encoding" { continue }
             _ = MHD_add_response_header(mhdResponse, name, value)  // MHD_NO only for CR/LF in values
         }
-        let result = MHD_queue_response(connection, UInt32(truncatingIfNeeded: response.status.rawValue), mhdResponse)
-        // MHD holds its own reference until the response is sent; drop ours now.
-        MHD_destroy_response(mhdResponse)
-        return result
     }
 
     static func declaredContentLength(_ connection: OpaquePointer) -> Int? {

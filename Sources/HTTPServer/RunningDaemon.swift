@@ -43,6 +43,9 @@ final class RunningDaemon: @unchecked Sendable {
     /// Stops accepting, closes every connection (running the completed callback for open
     /// requests) and joins microhttpd's threads; then the context can go.
     func stop() {
+        // MHD_stop_daemon must not meet a suspended connection: end every stream first.
+        // The wait is bounded: microhttpd takes a resume within one poll round.
+        _ = context.takeUnretainedValue().streams.endAll(timeout: 1)
         MHD_stop_daemon(daemon)
         context.release()
     }

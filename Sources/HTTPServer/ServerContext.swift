@@ -7,6 +7,8 @@ final class ServerContext: Sendable {
     let config: HTTPServerConfig
     /// `config.threadCPUs` converted once, for the C shim every request calls.
     let serverCPUs: [Int32]?
+    /// Streaming responses in flight, ended before microhttpd stops.
+    let streams = OpenStreams()
 
     init(router: Router, config: HTTPServerConfig) {
         self.router = router

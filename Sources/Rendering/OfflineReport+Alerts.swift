@@ -29,13 +29,16 @@ extension OfflineReport {
 
     /// Alerts as JSON, the `/alerts` shape: `{"alerts": [{"id": …, "run_id": …, "rule": …}, …]}`.
     public static func json(alerts rows: [AlertRow]) -> JSONOut {
-        .object([("alerts", .array(rows.map { a in
-            .object([
-                ("id", .int(a.id)), ("run_id", .int(a.runID)), ("rule", .string(a.rule)), ("path", .string(a.path)),
-                ("kind", .string(a.kind)), ("batch", .int(a.batch)), ("epoch", .int(a.epoch)),
-                ("value", .double(a.value)), ("threshold", .double(a.threshold)), ("action", .string(a.action)),
-                ("message", .string(a.message)), ("created_at", .string(a.createdAt)),
-            ])
-        }))])
+        .object([("alerts", .array(rows.map(json(alert:))))])
+    }
+
+    /// One alert as JSON, an item of `/alerts` (and of the `alert` event).
+    public static func json(alert a: AlertRow) -> JSONOut {
+        .object([
+            ("id", .int(a.id)), ("run_id", .int(a.runID)), ("rule", .string(a.rule)), ("path", .string(a.path)),
+            ("kind", .string(a.kind)), ("batch", .int(a.batch)), ("epoch", .int(a.epoch)),
+            ("value", .double(a.value)), ("threshold", .double(a.threshold)), ("action", .string(a.action)),
+            ("message", .string(a.message)), ("created_at", .string(a.createdAt)),
+        ])
     }
 }

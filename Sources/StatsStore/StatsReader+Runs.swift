@@ -52,16 +52,23 @@ extension StatsReader {
     public func hooks(run: Int64) throws -> [HookRecord] {
         try read { db in
             try requireRun(run, in: db)
-            return try rows(db, """
-                SELECT id, run_id, path, kind, stats, every, attached_batch, detached_batch
-                FROM hooks WHERE run_id = ?1 ORDER BY id
-                """, [.integer(run)]) { s in
-                HookRecord(id: s.int64(at: 0), runID: s.int64(at: 1), path: s.string(at: 2) ?? "",
-                           kind: HookKind(rawValue: s.string(at: 3) ?? "") ?? .forward,
-                           stats: JSONColumn.strings(s.string(at: 4) ?? "") ?? [], every: s.int64(at: 5),
-                           attachedBatch: s.int64(at: 6), detachedBatch: s.optionalInt64(at: 7))
-            }
+            return try rows(db, "SELECT \(Self.hookColumns) FROM hooks WHERE run_id = ?1 ORDER BY id",
+                            [.integer(run)], Self.hookRecord)
         }
+    }
+
+    /// One hook row by id, on any connection (the writer reads back what it just changed).
+    static func hook(_ id: Int64, in db: Connection) throws -> HookRecord? {
+        try rows(db, "SELECT \(hookColumns) FROM hooks WHERE id = ?1", [.integer(id)], hookRecord).first
+    }
+
+    static let hookColumns = "id, run_id, path, kind, stats, every, attached_batch, detached_batch"
+
+    static func hookRecord(_ s: Statement) -> HookRecord {
+        HookRecord(id: s.int64(at: 0), runID: s.int64(at: 1), path: s.string(at: 2) ?? "",
+                   kind: HookKind(rawValue: s.string(at: 3) ?? "") ?? .forward,
+                   stats: JSONColumn.strings(s.string(at: 4) ?? "") ?? [], every: s.int64(at: 5),
+                   attachedBatch: s.int64(at: 6), detachedBatch: s.optionalInt64(at: 7))
     }
 
     /// A run's per-batch loss and learning rate within `from...to` (inclusive), in batch order.

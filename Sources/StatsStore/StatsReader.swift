@@ -57,6 +57,11 @@ public final class StatsReader: Sendable {
 
     /// Every statement row mapped by `row`, in order.
     func rows<T>(_ db: Connection, _ sql: String, _ values: [SQLiteValue], _ row: (Statement) -> T) throws -> [T] {
+        try Self.rows(db, sql, values, row)
+    }
+
+    /// Every statement row mapped by `row`, in order (for the writer's connection too).
+    static func rows<T>(_ db: Connection, _ sql: String, _ values: [SQLiteValue], _ row: (Statement) -> T) throws -> [T] {
         let statement = try db.prepare(sql)
         try statement.bind(values)
         var result: [T] = []

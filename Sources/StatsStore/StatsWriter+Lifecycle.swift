@@ -8,7 +8,9 @@ extension StatsWriter {
         try synchronously { db, cache in
             try cache.run("INSERT INTO runs (name, spec, status) VALUES (?1, ?2, ?3)",
                           [.text(name), .text(spec), .text(RunStatus.queued.rawValue)])
-            return db.lastInsertRowID
+            let id = db.lastInsertRowID
+            notify(.runStatus(runID: id, status: .queued, error: nil))
+            return id
         }
     }
 
@@ -27,6 +29,7 @@ extension StatsWriter {
                 """, [.integer(id), .text(status.rawValue), error.map(SQLiteValue.text) ?? .null,
                       .integer(status.hasEnded ? 1 : 0)])
             if db.changes == 0 { throw StatsStoreError.runNotFound(id) }
+            notify(.runStatus(runID: id, status: status, error: error))
         }
     }
 
@@ -73,7 +76,10 @@ extension StatsWriter {
                 """, [.integer(hook.runID), .text(hook.path), .text(hook.kind.rawValue),
                       .text(JSONColumn.text(hook.stats)), .integer(hook.every), .integer(hook.attachedBatch),
                       hook.detachedBatch.map(SQLiteValue.integer) ?? .null])
-            return db.lastInsertRowID
+            var stored = hook
+            stored.id = db.lastInsertRowID
+            notify(.hookAttached(stored))
+            return stored.id
         }
     }
 
@@ -84,6 +90,7 @@ extension StatsWriter {
         try synchronously { db, cache in
             try cache.run("UPDATE hooks SET detached_batch = ?2 WHERE id = ?1", [.integer(id), .integer(batch)])
             if db.changes == 0 { throw StatsStoreError.invalidArgument("no hook with id \(id)") }
+            if hasObserver, let hook = try StatsReader.hook(id, in: db) { notify(.hookDetached(hook)) }
         }
     }
 }

@@ -23,6 +23,8 @@ public final class StatsWriter: @unchecked Sendable {
         var lastRetryLog: UInt64 = 0
         /// Runs deleted through this writer (they change reads without committing rows).
         var runsDeleted = 0
+        /// Told of every commit, on the writer queue (`observeChanges`).
+        var observer: (@Sendable (StoreChange) -> Void)?
     }
 
     /// The file written.
@@ -97,6 +99,12 @@ public final class StatsWriter: @unchecked Sendable {
         enqueue(rows.map(PendingRow.stat))
     }
 
+    /// Hands over one batch's statistics and histograms together, so they commit in one
+    /// transaction (a live reader sees a layer's batch whole).
+    public func record(_ rows: [ActivationStatRow], histograms: [HistogramRow]) {
+        enqueue(rows.map(PendingRow.stat) + histograms.map(PendingRow.histogram))
+    }
+
     /// Hands over one histogram.
     public func record(_ row: HistogramRow) {
         enqueue([.histogram(row)])
@@ -131,6 +139,20 @@ public final class StatsWriter: @unchecked Sendable {
 
     func scheduleFlushNow() {
         queue.async { [weak self] in self?.drain(for: .now) }
+    }
+
+    /// Sets the one observer told of every commit (`StoreChange`), on the writer queue right after
+    /// it; nil removes it. It must be quick: the writer commits nothing while it runs.
+    public func observeChanges(_ observer: (@Sendable (StoreChange) -> Void)?) {
+        state.withLock { $0.observer = observer }
+    }
+
+    var hasObserver: Bool { state.withLock { $0.observer != nil } }
+
+    /// Tells the observer, if any; on the writer queue.
+    func notify(_ change: @autoclosure () -> StoreChange) {
+        guard let observer = state.withLock({ $0.observer }) else { return }
+        observer(change())
     }
 
     // MARK: Status
@@ -227,6 +249,7 @@ public final class StatsWriter: @unchecked Sendable {
             }
             buffer.noteCommitted(rows.count)
             endRetry()
+            notify(.rows(CommittedRows(rows)))
         } catch {
             if retryLater(rows, after: error) { return }
             buffer.noteLost(rows.count)

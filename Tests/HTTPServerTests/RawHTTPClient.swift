@@ -77,6 +77,37 @@ final class RawHTTPClient {
 
     /// Reads one response framed by Content-Length.
     func readResponse(expectBody: Bool = true) throws -> Response {
+        let head = try readHead()
+        let length = expectBody ? Int(head.headers["content-length"] ?? "0") ?? 0 : 0
+        while buffer.count < length {
+            guard try fill() else { throw Failure(description: "closed inside body") }
+        }
+        let body = Array(buffer[..<length])
+        buffer.removeFirst(length)
+        return Response(status: head.status, headers: head.headers, body: body)
+    }
+
+    /// Reads one chunk of a chunked body; nil for the last (empty) chunk.
+    func readChunk() throws -> [UInt8]? {
+        var lineEnd = find([13, 10])
+        while lineEnd == nil {
+            guard try fill() else { throw Failure(description: "closed inside chunked body") }
+            lineEnd = find([13, 10])
+        }
+        let sizeLine = String(decoding: buffer[..<lineEnd!], as: UTF8.self)
+        guard let size = Int(sizeLine.split(separator: ";").first ?? "", radix: 16) else {
+            throw Failure(description: "bad chunk size line '\(sizeLine)'")
+        }
+        while buffer.count < lineEnd! + 2 + size + 2 {
+            guard try fill() else { throw Failure(description: "closed inside a chunk") }
+        }
+        let chunk = Array(buffer[(lineEnd! + 2)..<(lineEnd! + 2 + size)])
+        buffer.removeFirst(lineEnd! + 2 + size + 2)
+        return size == 0 ? nil : chunk
+    }
+
+    /// Reads a status line and headers; the body stays buffered.
+    func readHead() throws -> (status: Int, headers: [String: String]) {
         var headerEnd: Int?
         while headerEnd == nil {
             headerEnd = find([13, 10, 13, 10])
@@ -96,13 +127,7 @@ final class RawHTTPClient {
             let value = line[line.index(after: colon)...].drop(while: { $0 == " " })
             headers[name] = headers[name].map { $0 + ", " + value } ?? String(value)
         }
-        let length = expectBody ? Int(headers["content-length"] ?? "0") ?? 0 : 0
-        while buffer.count < length {
-            guard try fill() else { throw Failure(description: "closed inside body") }
-        }
-        let body = Array(buffer[..<length])
-        buffer.removeFirst(length)
-        return Response(status: status, headers: headers, body: body)
+        return (status, headers)
     }
 
     /// True when the server closed the connection (EOF) before the read timeout.

@@ -26,6 +26,7 @@ public enum DaemonAPI {
         addAlertRoutes(&router, core)
         addSeriesRoutes(&router, core)
         addDashboardRoutes(&router, core)
+        addEventRoutes(&router, core)
         router.get("/metrics") { _ in metrics(core) }
         return router
     }

@@ -57,6 +57,8 @@ extension DaemonConfig {
                 http.threadNice = try h.int("thread_nice", range: -20...19).map { Int32($0) }
             }
             hookWaitMilliseconds = try h.int("hook_wait_ms", range: 0...60000) ?? hookWaitMilliseconds
+            maxStreams = try h.int("max_streams", range: 0...65536) ?? maxStreams
+            eventHistory = try h.int("event_history", range: 16...10_000_000) ?? eventHistory
             try h.finish()
         }
         if let s = try root.object("stats") {
@@ -150,9 +152,16 @@ extension DaemonConfig {
         self.token = token
     }
 
+    /// Connections `http.max_streams` must leave to ordinary requests.
+    static let connectionsForRequests = 16
+
     /// Checks what single keys cannot: the HTTP server's own rules.
     func validate() throws {
         if let problem = http.problems.first { throw SpecError(path: "$.http", message: problem) }
+        if maxStreams + Self.connectionsForRequests > http.connectionLimit {
+            throw SpecError(path: "$.http.max_streams", message: "\(maxStreams) streams would leave fewer than "
+                + "\(Self.connectionsForRequests) of http.connection_limit (\(http.connectionLimit)) for other requests")
+        }
         if stateDirectory.isEmpty { throw SpecError(path: "$.storage.state_directory", message: "must not be empty") }
         // Start-up specs are checked now, so a typo fails `check-config` rather than the start.
         for (index, path) in runsAtStart.enumerated() {

@@ -14,7 +14,8 @@ extension DaemonConfig {
                 ("max_body_bytes", .int(http.maxBodyBytes)), ("connection_limit", .int(http.connectionLimit)),
                 ("connection_timeout_seconds", .int(http.connectionTimeoutSeconds)), ("threads", .int(http.threadCount)),
                 ("thread_nice", .int(http.threadNice)), ("cpus", Self.cpuList(http.threadCPUs)),
-                ("hook_wait_ms", .int(hookWaitMilliseconds)),
+                ("hook_wait_ms", .int(hookWaitMilliseconds)), ("max_streams", .int(maxStreams)),
+                ("event_history", .int(eventHistory)),
             ])),
             ("stats", .object([
                 ("flush_rows", .int(flush.maxRows)), ("flush_ms", .int(flush.maxDelayMilliseconds)),

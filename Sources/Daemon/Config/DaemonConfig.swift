@@ -53,6 +53,11 @@ public struct DaemonConfig: Sendable {
     public var runsAtStart: [String] = []
     /// How long `POST /hooks` and `DELETE /hooks/{id}` wait for the training loop (milliseconds).
     public var hookWaitMilliseconds = 5000
+    /// Most `GET /events` clients at once (`http.max_streams`). Each holds a connection for as long
+    /// as it streams, so the limit leaves `http.connection_limit` room for ordinary requests.
+    public var maxStreams = 64
+    /// Events kept in memory for clients resuming with `Last-Event-ID` (`http.event_history`).
+    public var eventHistory = 16_384
 
     /// The defaults.
     public init() {}

@@ -29,6 +29,8 @@ public final class DaemonCore: Sendable {
     let statsCache = ResponseCache()
     /// What the training queue publishes for handlers.
     public let live = LiveState()
+    /// Recent events and the `/events` clients streaming them, fed by the writer's commits.
+    public let events: EventLog
     /// Hook attach/detach commands waiting for a batch boundary.
     public let hookCommands = HookCommandQueue()
     /// Where lifecycle lines go (stderr under `hookd serve`).
@@ -58,6 +60,12 @@ public final class DaemonCore: Sendable {
                                  queuePolicy: QueuePolicy(capacity: config.statsQueueCapacity),
                                  onError: config.statsErrorPolicy, retry: config.statsRetry, logger: { log.warning("\($0)") })
         reader = try StatsReader(path: config.effectiveDatabasePath)
+        let events = EventLog(capacity: config.eventHistory, maxStreams: config.maxStreams)
+        let live = live
+        writer.observeChanges { change in
+            events.publish(StoreEvents.events(for: change) { live.progress($0)?.imagesPerSecond })
+        }
+        self.events = events
         // training.cpus, not the CPUs of now: HookDaemon.start() pins the process there later.
         let placement = ThreadPlacement(nice: ThreadPriority.currentNice, cpus: config.trainingCPUs ?? ThreadAffinity.allowedCPUs())
         trainingQueue = TrainingQueue(placement: placement, relay: relay, logger: logger)

@@ -49,6 +49,8 @@ public final class HookDaemon: Sendable {
         core.logger.info("shutting down: stopping training at the next batch boundary")
         core.shutdown()
         watchdog.set(nil)
+        // Event clients get the run's last events (its `interrupted`), then their streams end.
+        core.events.close()
         server.stop()
         core.logger.info("stopped")
     }

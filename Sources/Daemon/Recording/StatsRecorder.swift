@@ -73,15 +73,16 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
     public func record(_ records: [ActivationRecord]) {
         guard isEnabled else { return }
         // A histogram-only hook leaves the layer's scalar row to the hooks that fill it.
-        writer.record(records.filter { !$0.summary.values.computed.isEmpty }.map { r in
+        let stats = records.filter { !$0.summary.values.computed.isEmpty }.map { r in
             ActivationStatRow(runID: runID, path: r.path, kind: r.kind, batch: Int64(r.batch),
                               epoch: Int64(r.epoch), values: r.summary.values)
-        })
-        for r in records where !r.summary.histogram.isEmpty {
-            guard let bins = job.stats.request(for: r.hookID).histogram else { continue }
-            writer.record(HistogramRow(runID: runID, path: r.path, kind: r.kind, batch: Int64(r.batch),
-                                       epoch: Int64(r.epoch), lo: bins.low, hi: bins.high, counts: r.summary.histogram))
         }
+        let histograms = records.filter { !$0.summary.histogram.isEmpty }.compactMap { r -> HistogramRow? in
+            guard let bins = job.stats.request(for: r.hookID).histogram else { return nil }
+            return HistogramRow(runID: runID, path: r.path, kind: r.kind, batch: Int64(r.batch),
+                                epoch: Int64(r.epoch), lo: bins.low, hi: bins.high, counts: r.summary.histogram)
+        }
+        writer.record(stats, histograms: histograms)
     }
 
     // MARK: LearnerCallback
