@@ -226,8 +226,13 @@ async function loadColorDim(range) {
   if (run !== state.run || layer !== state.colorDimLayer) return;
   colorDim.set(data.batch, data.counts);
   $('colordim-range').textContent = data.lo === null ? '0, 10' : `${data.lo}, ${data.hi}`;
-  $('colordim-note').textContent = data.batch.length
-    ? `${layer} (${state.kind}): batches ${data.batch[0]}–${data.batch[data.batch.length - 1]}, ${data.batch.length} columns`
+  describeColorDim();
+}
+
+function describeColorDim() {
+  const batch = colorDim.batch, layer = state.colorDimLayer;
+  $('colordim-note').textContent = batch.length
+    ? `${layer} (${state.kind}): batches ${batch[0]}–${batch[batch.length - 1]}, ${batch.length} columns`
     : `${layer}: no histogram recorded yet`;
 }
 
@@ -286,7 +291,10 @@ function openEvents() {
     if (state.selected.includes(s.layer)) {
       for (const stat of layerStats) if (stat in s) charts[stat].append(s.layer, s.batch, s[stat]);
     }
-    if (s.histogram && s.layer === state.colorDimLayer) colorDim.append(s.batch, s.histogram.counts);
+    if (s.histogram && s.layer === state.colorDimLayer) {
+      colorDim.append(s.batch, s.histogram.counts);
+      describeColorDim();
+    }
   });
   on('run', (r) => {
     loadRuns().catch((e) => report('runs', e));

@@ -25,7 +25,7 @@ final class HeadlessChromium {
     /// Where the browser's stderr goes.
     let logPath: String
 
-    init(windowWidth: Int = 1400, windowHeight: Int = 2200) throws {
+    init(windowWidth: Int = 1400, windowHeight: Int = 1800) throws {
         // A write to a pipe whose reader died must fail, not kill the test process.
         signal(SIGPIPE, SIG_IGN)
         profile = try TempDirectory()
