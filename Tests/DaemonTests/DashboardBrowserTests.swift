@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// The dashboard in Debian's headless Chromium against the real `hookd serve` training a run:
-/// charts drawn from the run's data, live batches appended without a reload, a hook attached by
-/// clicking the page's button. `HOOKD_SCREENSHOT=1` trains Fashion-MNIST (config/default-run.json)
+/// charts drawn from the run's data, live batches appended without a reload, a hook attached and
+/// detached with the page's buttons (asking for the token once), a drag-zoom refetching its range. `HOOKD_SCREENSHOT=1` trains Fashion-MNIST (config/default-run.json)
 /// instead of synthetic data and saves the page to docs/dashboard.png.
 @Suite(.serialized) struct DashboardBrowserTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -32,7 +32,8 @@ import Testing
 
     @Test(.enabled(if: HeadlessChromium.isInstalled, "chromium is not installed (scripts/setup.sh installs it)"))
     func theDashboardDrawsTheLiveRunAndAttachesAHook() throws {
-        let fixture = try DaemonFixture()
+        let token = "dashboard-token"
+        let fixture = try DaemonFixture(token: token)
         let daemon = try fixture.start()
         defer { daemon.stop() }
         let run = try daemon.submit(try Self.spec())
@@ -83,38 +84,28 @@ import Testing
         #expect(canvas[0] == canvas[3] && canvas[1] == 40 && canvas[2] >= 3, "colordim canvas \(canvas)")
 
         // A batch trained after the page opened appears without a reload: /events appends it.
+        try page.waitFor("the event stream opens", "hookd.state.events.readyState === EventSource.OPEN", timeout: 15)
         let seen = try #require(try page.evaluate("hookd.state.lastBatch") as? Int)
-        let live = { (timeout: TimeInterval) in
-            try page.waitFor("live batches after \(seen)", """
-                [...hookd.charts.loss.series.get('loss').keys()].some((b) => b > \(seen + 3))
-                  && [...hookd.charts.mean.series.get('0.0').keys()].some((b) => b > \(seen + 3))
-                  && hookd.colorDim.batch.some((b) => b > \(seen + 3))
-                """, timeout: timeout)
-        }
-        // EventSource leaves CONNECTING (0) for OPEN (1), or for CLOSED (2) when /events is refused.
-        let stream = try page.waitFor("the event stream's answer", "hookd.state.events.readyState !== 0 && hookd.state.events.readyState", timeout: 15)
-        if stream as? Int == 2 {
-            // Until GET /events lands (issue 10, item 2) the page cannot update live.
-            withKnownIssue("GET /events is not served yet") { try live(5) }
-        } else {
-            try live(30)
-        }
+        try page.waitFor("live batches after \(seen)", """
+            [...hookd.charts.loss.series.get('loss').keys()].some((b) => b > \(seen + 3))
+              && [...hookd.charts.mean.series.get('0.0').keys()].some((b) => b > \(seen + 3))
+              && hookd.colorDim.batch.some((b) => b > \(seen + 3))
+            """, timeout: 30)
 
-        // Attach a hook by clicking the page's button; the daemon lists it.
+        // Attach a hook by clicking the page's button: the POST answers 401, the page asks for
+        // the token (once), keeps it for the tab, and the daemon lists the hook.
+        browser.promptAnswer = token
         try page.evaluate("""
             document.getElementById('attach-layer').value = '0.2';
             document.getElementById('attach-button').click();
             """)
         try page.waitFor("the page reports the attach", "document.getElementById('hook-message').textContent.includes('0.2')", timeout: 30)
-        let hooks = try daemon.hooks(run: run)
-        #expect(hooks.contains { $0["layer"] as? String == "0.2" && $0["active"] as? Bool == true }, "\(hooks)")
+        #expect(browser.prompts.count == 1, "\(browser.prompts)")
+        #expect(try page.evaluate("sessionStorage.getItem('hookd.token')") as? String == token)
+        let attached = try daemon.hooks(run: run).first { $0["layer"] as? String == "0.2" }
+        #expect(attached?["active"] as? Bool == true, "\(String(describing: attached))")
+        let hookID = try #require(attached?["id"] as? Int)
         try page.waitFor("the hooks table lists it", "[...document.querySelectorAll('#hooks td')].some((td) => td.textContent === '0.2')", timeout: 30)
-
-        // The page broke no rule of its Content-Security-Policy and hit no error of its own.
-        let violations = try page.evaluate("hookd.violations") as? [String]
-        #expect(violations == [], "CSP violations: \(String(describing: violations))")
-        let errors = try page.evaluate("hookd.state.errors") as? [String]
-        #expect(errors == [], "page errors: \(String(describing: errors))")
 
         if Self.screenshot {
             // Let the attached hook's series grow a little, then draw the page as a user sees it.
@@ -122,6 +113,50 @@ import Testing
             try Self.root.appendingPathComponent("docs").createDirectoryIfNeeded()
             try page.screenshot().write(to: Self.root.appendingPathComponent("docs/dashboard.png"))
         }
+
+        // Detach it with its row's button: the kept token is sent, no second prompt.
+        try page.evaluate("""
+            [...document.querySelectorAll('#hooks tbody tr')].find((tr) => tr.cells[0].textContent === '\(hookID)')
+              .querySelector('button.detach').click();
+            """)
+        try page.waitFor("the page reports the detach", "document.getElementById('hook-message').textContent.includes('detached')", timeout: 30)
+        #expect(browser.prompts.count == 1)
+        let detached = try daemon.hooks(run: run).first { $0["id"] as? Int == hookID }
+        #expect(detached?["active"] as? Bool == false && detached?["detached_batch"] is Int, "\(String(describing: detached))")
+
+        // Series come downsampled (limit=); dragging across the loss chart zooms both batch
+        // charts and refetches just that range, every batch of it.
+        let reads = try #require(try page.evaluate("""
+            performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /\\/(batches|stats|histograms)\\b/.test(n))
+            """) as? [String])
+        #expect(!reads.isEmpty && reads.allSatisfy { $0.contains("limit=") }, "\(reads)")
+        let area = try #require(try page.evaluate("""
+            (() => { const g = hookd.charts.loss.graph, r = g.graphDiv.getBoundingClientRect(), a = g.getArea();
+                     return [r.left + a.x, r.top + a.y, a.w, a.h]; })()
+            """) as? [Double])
+        let (x0, x1, y) = (area[0] + 0.3 * area[2], area[0] + 0.6 * area[2], area[1] + area[3] / 2)
+        try page.mouse("mousePressed", x: x0, y: y)
+        for step in 1...5 { try page.mouse("mouseMoved", x: x0 + (x1 - x0) * Double(step) / 5, y: y) }
+        try page.mouse("mouseReleased", x: x1, y: y)
+        let zoomURL = try #require(try page.waitFor("the zoomed range's read", """
+            performance.getEntriesByType('resource').map((e) => e.name).find((n) => n.includes('/batches?') && n.includes('from=')) || ''
+            """, timeout: 15) as? String)
+        let query = URLComponents(string: zoomURL)?.queryItems ?? []
+        let from = try #require(query.first { $0.name == "from" }?.value.flatMap { Int($0) })
+        let to = try #require(query.first { $0.name == "to" }?.value.flatMap { Int($0) })
+        #expect(from < to)
+        try page.waitFor("the zoomed loss series", """
+            (() => { const keys = [...hookd.charts.loss.series.get('loss').keys()].filter((b) => b <= \(to));
+                     return keys.length === \(to - from + 1) && keys[0] === \(from); })()
+            """, timeout: 15)
+        let windows = try #require(try page.evaluate("[hookd.charts.loss.graph.xAxisRange(), hookd.charts.lr.graph.xAxisRange()]") as? [[Double]])
+        #expect(windows[0] == windows[1], "loss and lr zoom together: \(windows)")
+
+        // The page broke no rule of its Content-Security-Policy and hit no error of its own.
+        let violations = try page.evaluate("hookd.violations") as? [String]
+        #expect(violations == [], "CSP violations: \(String(describing: violations))")
+        let errors = try page.evaluate("hookd.state.errors") as? [String]
+        #expect(errors == [], "page errors: \(String(describing: errors))")
         _ = try daemon.client.delete("/runs/\(run)")
     }
 

@@ -49,6 +49,13 @@ final class BrowserPage {
             """)
     }
 
+    /// A left-button mouse event at viewport coordinates `x`, `y` (CSS pixels), as a user's.
+    func mouse(_ type: String, x: Double, y: Double) throws {
+        try browser.call("Input.dispatchMouseEvent", [
+            "type": type, "x": x, "y": y, "button": "left", "buttons": type == "mouseReleased" ? 0 : 1, "clickCount": 1,
+        ], session: session)
+    }
+
     /// A PNG of the whole page.
     func screenshot() throws -> Data {
         let result = try browser.call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], session: session)

@@ -22,6 +22,10 @@ final class HeadlessChromium {
     private var pending: [UInt8] = []
     /// Console messages and uncaught exceptions of the pages, for failure messages.
     private(set) var console: [String] = []
+    /// What a page's `prompt()` is answered with; nil dismisses it.
+    var promptAnswer: String?
+    /// The messages of the dialogs pages opened, in order.
+    private(set) var prompts: [String] = []
     /// Where the browser's stderr goes.
     let logPath: String
 
@@ -76,26 +80,14 @@ final class HeadlessChromium {
         pid = child
     }
 
-    /// Sends one command and returns its `result`; events that arrive meanwhile are read and kept
-    /// only as console lines.
+    /// Sends one command and returns its `result`; events that arrive meanwhile are handled by
+    /// `handle(event:)`.
     ///
     /// - Throws: the protocol's error, or `Failure` when no answer comes within `timeout`.
     @discardableResult
     func call(_ method: String, _ params: [String: Any] = [:], session: String? = nil,
               timeout: TimeInterval = 30) throws -> [String: Any] {
-        nextID += 1
-        let id = nextID
-        var message: [String: Any] = ["id": id, "method": method, "params": params]
-        if let session { message["sessionId"] = session }
-        var bytes = [UInt8](try JSONSerialization.data(withJSONObject: message))
-        bytes.append(0)
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { write(commands, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw Failure(description: "\(method): the browser closed its pipe (log: \(log))") }
-            sent += n
-        }
+        let id = try send(method, params, session: session)
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             guard let answer = try nextMessage(until: deadline) else {
@@ -107,8 +99,25 @@ final class HeadlessChromium {
                 }
                 return answer["result"] as? [String: Any] ?? [:]
             }
-            keepConsole(answer)
+            try handle(event: answer)
         }
+    }
+
+    /// Writes one command; returns its id without waiting for the answer.
+    private func send(_ method: String, _ params: [String: Any], session: String?) throws -> Int {
+        nextID += 1
+        var message: [String: Any] = ["id": nextID, "method": method, "params": params]
+        if let session { message["sessionId"] = session }
+        var bytes = [UInt8](try JSONSerialization.data(withJSONObject: message))
+        bytes.append(0)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { write(commands, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw Failure(description: "\(method): the browser closed its pipe (log: \(log))") }
+            sent += n
+        }
+        return nextID
     }
 
     /// Reads until one whole message is buffered; nil once `deadline` passes first.
@@ -133,9 +142,15 @@ final class HeadlessChromium {
         }
     }
 
-    private func keepConsole(_ event: [String: Any]) {
+    /// Keeps console lines, and answers `prompt()` dialogs with `promptAnswer` (a page blocked on
+    /// a dialog would answer no other command).
+    private func handle(event: [String: Any]) throws {
         let params = event["params"] as? [String: Any] ?? [:]
         switch event["method"] as? String {
+        case "Page.javascriptDialogOpening":
+            prompts.append(params["message"] as? String ?? "")
+            _ = try send("Page.handleJavaScriptDialog", ["accept": promptAnswer != nil, "promptText": promptAnswer ?? ""],
+                         session: event["sessionId"] as? String)
         case "Runtime.consoleAPICalled":
             let args = (params["args"] as? [[String: Any]] ?? []).map { "\($0["value"] ?? $0["description"] ?? "")" }
             console.append("console.\(params["type"] ?? ""): \(args.joined(separator: " "))")
