@@ -1,6 +1,6 @@
 import Statistics
 
-/// Batch metrics and histograms as charts read them: a batch range, downsampled to `limit` rows.
+/// Series as charts read them: a batch range, downsampled to `limit` rows evenly spaced by row.
 extension StatsReader {
     /// Wraps `select` (which must select `batch` from `table` filtered by `condition`) so that at
     /// most `?limitParameter` rows come back, evenly spaced by row, first and last kept: the rule
@@ -39,27 +39,6 @@ extension StatsReader {
                             [.integer(run), .integer(from ?? .min), .integer(to ?? .max), Self.limitValue(limit)]) { s in
                 BatchMetricRow(runID: run, batch: s.int64(at: 0), epoch: s.int64(at: 1), loss: s.double(at: 2), lr: s.double(at: 3))
             }
-        }
-    }
-
-    /// One layer's histograms within `from...to` (inclusive), at most `limit` rows (first and
-    /// last kept; nil for all), in batch order.
-    ///
-    /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument` for a limit below 2.
-    public func histograms(run: Int64, layer: String, kind: HookKind, from: Int64?, to: Int64?,
-                           limit: Int?) throws -> [HistogramRow] {
-        try Self.checkLimit(limit)
-        return try read { db in
-            try requireRun(run, in: db)
-            let found = try rows(db, Self.histogramsSampledSQL,
-                                 [.integer(run), .text(layer), .text(kind.rawValue), .integer(from ?? .min),
-                                  .integer(to ?? .max), Self.limitValue(limit)]) { s in
-                HistogramRow(runID: run, path: layer, kind: kind, batch: s.int64(at: 0), epoch: s.int64(at: 1),
-                             lo: s.double(at: 2), hi: s.double(at: 3),
-                             counts: JSONColumn.integers(s.string(at: 4) ?? "") ?? [])
-            }
-            if found.isEmpty { try requireLayer(layer, run: run, in: db) }
-            return found
         }
     }
 
