@@ -89,17 +89,16 @@ extension StatsReader {
 
     /// One layer's histograms within `from...to` (inclusive), in batch order.
     ///
-    /// - Parameter limit: at most this many rows, evenly spaced by row, first and last kept
-    ///   (>= 2); nil for all.
+    /// - Parameter limit: at most this many rows, first and last kept (>= 2), picked by index
+    ///   seeks as `stats` picks them with `every` 1; nil for all.
     /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument` for a limit below 2.
     public func histograms(run: Int64, layer: String, kind: HookKind = .forward, from: Int64? = nil,
                            to: Int64? = nil, limit: Int? = nil) throws -> [HistogramRow] {
         try Self.checkLimit(limit)
         return try read { db in
             try requireRun(run, in: db)
-            let found = try rows(db, Self.histogramsSampledSQL,
-                                 [.integer(run), .text(layer), .text(kind.rawValue), .integer(from ?? .min),
-                                  .integer(to ?? .max), Self.limitValue(limit)]) { s in
+            let found = try sampledRows(Self.histogramsQuery, db, key: [.integer(run), .text(layer), .text(kind.rawValue)],
+                                        from: from, to: to, limit: limit) { s in
                 HistogramRow(runID: run, path: layer, kind: kind, batch: s.int64(at: 0), epoch: s.int64(at: 1),
                              lo: s.double(at: 2), hi: s.double(at: 3),
                              counts: JSONColumn.integers(s.string(at: 4) ?? "") ?? [])

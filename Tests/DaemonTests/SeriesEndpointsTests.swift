@@ -50,6 +50,11 @@ import Testing
         let few = try c.get("/histograms/0.0?run=\(run)&limit=3&from=5").json
         #expect(few["batch"] as? [Int] == [5, 50, 95])
         #expect((few["counts"] as? [[Int]])?.first == counts[5])
+        // The colorful dimension and the mean line of one layer sample the same batches.
+        for query in ["limit=7&from=3", "limit=5&from=10&to=40", "limit=95"] {
+            let stats = try c.get("/stats/0.0?run=\(run)&\(query)").json["batch"] as? [Int]
+            #expect(try c.get("/histograms/0.0?run=\(run)&\(query)").json["batch"] as? [Int] == stats, "\(query)")
+        }
 
         // A known layer without histograms is empty; bad input says which parameter.
         let none = try c.get("/histograms/1.0?run=\(run)").json
