@@ -152,6 +152,16 @@ import Testing
         let windows = try #require(try page.evaluate("[hookd.charts.loss.graph.xAxisRange(), hookd.charts.lr.graph.xAxisRange()]") as? [[Double]])
         #expect(windows[0] == windows[1], "loss and lr zoom together: \(windows)")
 
+        // Live points beyond twice the limit are thinned, newest kept: a week-long run stays light.
+        let thinned = try #require(try page.evaluate("""
+            (() => { const chart = new SeriesChart(document.createElement('div'), {limit: 10});
+                     const dim = new ColorDim(document.createElement('canvas'), 10);
+                     for (let b = 0; b < 1000; b++) { chart.append('x', b, b); dim.append(b, new Array(40).fill(b)); }
+                     const kept = [...chart.series.get('x').keys()];
+                     return [kept.length, kept[kept.length - 1], dim.batch.length, dim.batch[dim.batch.length - 1]]; })()
+            """) as? [Int])
+        #expect(thinned[0] <= 20 && thinned[0] >= 10 && thinned[1] == 999 && thinned[2] <= 20 && thinned[2] >= 10 && thinned[3] == 999, "\(thinned)")
+
         // The page broke no rule of its Content-Security-Policy and hit no error of its own.
         let violations = try page.evaluate("hookd.violations") as? [String]
         #expect(violations == [], "CSP violations: \(String(describing: violations))")

@@ -25,14 +25,15 @@ function report(where, error) {
   console.warn(where, error);
 }
 
-const batchGroup = new ChartGroup((range) => loadBatches(range));
-const layerGroup = new ChartGroup((range) => { loadLayerStats(range); loadColorDim(range); });
+const batchGroup = new ChartGroup((range) => loadBatches(range).catch((e) => report('zoom', e)));
+const layerGroup = new ChartGroup((range) => Promise.all([loadLayerStats(range), loadColorDim(range)])
+  .catch((e) => report('zoom', e)));
 const charts = {
-  loss: new SeriesChart($('loss-chart'), {group: batchGroup}),
-  lr: new SeriesChart($('lr-chart'), {group: batchGroup}),
+  loss: new SeriesChart($('loss-chart'), {limit: limits.batches, group: batchGroup}),
+  lr: new SeriesChart($('lr-chart'), {limit: limits.batches, group: batchGroup}),
 };
-for (const stat of layerStats) charts[stat] = new SeriesChart($(`${stat}-chart`), {group: layerGroup});
-const colorDim = new ColorDim($('colordim'));
+for (const stat of layerStats) charts[stat] = new SeriesChart($(`${stat}-chart`), {limit: limits.stats, group: layerGroup});
+const colorDim = new ColorDim($('colordim'), limits.histograms);
 window.hookd = {state, charts, colorDim, violations: []};
 document.addEventListener('securitypolicyviolation', (e) => window.hookd.violations.push(`${e.violatedDirective}: ${e.blockedURI}`));
 
@@ -56,7 +57,7 @@ async function loadRuns() {
     cell(row, fixed(run.images_per_second, 0));
     cell(row, fixed(run.loss, 4));
     cell(row, typeof run.accuracy === 'number' ? `${(100 * run.accuracy).toFixed(1)} %` : '');
-    row.addEventListener('click', () => selectRun(run.id));
+    row.addEventListener('click', () => selectRun(run.id).catch((e) => report('select', e)));
     if (run.id === state.run) $('run-error').textContent = run.error || '';
   }
   return runs;
@@ -118,7 +119,10 @@ async function loadModel() {
   try {
     [layers, summary] = await Promise.all([api.get(`/layers?run=${run}`), api.get(`/summary?run=${run}`)]);
   } catch (error) {
-    if (error.status === 409 && run === state.run) { setTimeout(() => { if (run === state.run) loadModel(); }, 1000); return; }
+    if (error.status === 409 && run === state.run) {
+      setTimeout(() => { if (run === state.run) loadModel().catch((e) => report('model', e)); }, 1000);
+      return;
+    }
     throw error;
   }
   if (run !== state.run) return;
@@ -158,7 +162,7 @@ function showLayerChoices() {
     box.checked = state.selected.includes(layer.path);
     box.addEventListener('change', () => {
       state.selected = [...list.querySelectorAll('input:checked')].map((b) => b.value);
-      loadLayerStats(layerGroup.range);
+      loadLayerStats(layerGroup.range).catch((e) => report('layers', e));
     });
     label.append(box, ` ${layer.path} `);
     label.title = layer.type;
@@ -203,7 +207,7 @@ async function loadHooks() {
       const button = document.createElement('button');
       button.textContent = 'Detach';
       button.className = 'detach';
-      button.addEventListener('click', () => detach(hook.id ?? `p${hook.pending_id}`));
+      button.addEventListener('click', () => detach(hook.id ?? `p${hook.pending_id}`).catch((e) => report('detach', e)));
       row.insertCell().append(button);
     } else {
       cell(row, '');
@@ -319,7 +323,7 @@ function setUp() {
     label.append(box, ` ${stat}`);
     stats.append(label);
   }
-  $('attach-form').addEventListener('submit', attach);
+  $('attach-form').addEventListener('submit', (event) => attach(event).catch((e) => report('attach', e)));
   $('kind').addEventListener('change', () => {
     state.kind = $('kind').value;
     state.selected = [];

@@ -7,9 +7,17 @@
 // (style-src 'self') refuses: each chart draws its legend itself, through the DOM.
 Dygraph.PLUGINS = Dygraph.PLUGINS.filter((plugin) => plugin !== Dygraph.Plugins.Legend);
 
+/// Every other item of `items`, always with the last one.
+function thinned(items) {
+  return items.filter((_, i) => i % 2 === 0 || i === items.length - 1);
+}
+
 class SeriesChart {
-  constructor(element, {ylabel = null, logscale = false, group = null} = {}) {
+  /// `limit`: the points per series the page asks for; live points beyond twice as many are
+  /// thinned out (every other one goes, the newest stays), so a week-long run stays light.
+  constructor(element, {limit, ylabel = null, logscale = false, group = null}) {
     this.element = element;
+    this.limit = limit;
     this.series = new Map();   // label -> Map(batch -> value)
     this.group = group;
     this.redrawPending = false;
@@ -51,7 +59,9 @@ class SeriesChart {
   /// Adds one live point.
   append(label, batch, value) {
     if (!this.series.has(label)) this.series.set(label, new Map());
-    this.series.get(label).set(batch, value);
+    const points = this.series.get(label);
+    points.set(batch, value);
+    if (points.size > 2 * this.limit) this.series.set(label, new Map(thinned([...points].sort((a, b) => a[0] - b[0]))));
     this.scheduleRedraw();
   }
 

@@ -16,8 +16,10 @@ class ColorDim {
     return ColorDim.viridis[i].map((c, k) => Math.round(c + f * (ColorDim.viridis[i + 1][k] - c)));
   }
 
-  constructor(canvas) {
+  /// `limit`: the columns the page asks for; live columns beyond twice as many are thinned out.
+  constructor(canvas, limit) {
     this.canvas = canvas;
+    this.limit = limit;
     this.batch = [];
     this.values = [];   // per column: log1p(count) per bin
   }
@@ -34,6 +36,10 @@ class ColorDim {
     if (this.batch.length && batch <= this.batch[this.batch.length - 1]) return;
     this.batch.push(batch);
     this.values.push(counts.map(Math.log1p));
+    if (this.batch.length > 2 * this.limit) {
+      this.batch = thinned(this.batch);
+      this.values = thinned(this.values);
+    }
     this.draw();
   }
 
