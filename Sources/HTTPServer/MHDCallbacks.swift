@@ -14,17 +14,20 @@ enum MHDCallbacks {
     /// Its return value becomes `*con_cls`; microhttpd's doc names this the place to
     /// "instantiate their own request objects, freeing them in the notifier
     /// MHD_OPTION_NOTIFY_COMPLETED" — it also marks the request client-aware, so the notifier runs.
-    static let uriLog: hookd_mhd_uri_log_callback = { _, uri, connection in
+    static let uriLog: hookd_mhd_uri_log_callback = { cls, uri, connection in
         let target = uri.map { String(cString: $0) } ?? "/"
         let state = RequestState(target: target, remoteAddress: clientAddress(connection))
+        if let cls { Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().inFlight.add(1, ordering: .relaxed) }
         return Unmanaged.passRetained(state).toOpaque()  // +1, released in `completed`
     }
 
     /// MHD_OPTION_NOTIFY_COMPLETED: the request is over (answered, failed, timed out or the
     /// daemon stopped); frees the state the URI log callback created.
-    static let completed: MHD_RequestCompletedCallback = { _, _, conCls, _ in
+    static let completed: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
         guard let conCls, let raw = conCls.pointee else { return }
-        Unmanaged<RequestState>.fromOpaque(raw).release()
+        let state = Unmanaged<RequestState>.fromOpaque(raw)
+        if let cls { doneInFlight(state.takeUnretainedValue(), Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()) }
+        state.release()
         conCls.pointee = nil
     }
 
@@ -33,7 +36,7 @@ enum MHDCallbacks {
     /// hand over body chunks; the call with `*upload_data_size == 0` after that queues the
     /// response. Queueing on the first call would make microhttpd close the connection.
     static let access: MHD_AccessHandlerCallback = {
-        cls, connection, _, method, _, uploadData, uploadDataSize, conCls in
+        cls, connection, _, method, version, uploadData, uploadDataSize, conCls in
         guard let cls, let connection, let uploadDataSize, let conCls else { return .NO }
         let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
         let maxBody = context.config.maxBodyBytes
@@ -51,6 +54,10 @@ enum MHDCallbacks {
             state.sawHeaders = true
             if let nice = context.config.threadNice { ThreadPriority.applyOnce(nice: nice) }
             if let cpus = context.serverCPUs { ThreadAffinity.pinCurrentThreadOnce(to: cpus) }
+            let httpVersion = version.map { String(cString: $0) } ?? ""
+            if let refusal = RequestFraming.problem(version: httpVersion, headers: headers(of: connection)) {
+                return queue(refusal, on: connection)
+            }
             // A declared oversize body is refused before it is read. microhttpd: "If response is
             // provided before request is fully received, the rest of the request is discarded and
             // connection is automatically closed after sending response." — what we want here.
@@ -87,8 +94,18 @@ enum MHDCallbacks {
             target: state.target, headers: headers(of: connection), body: state.body,
             remoteAddress: state.remoteAddress)
         let response = context.router.handle(request)
-        if let stream = response.stream { return queueStream(stream, response, on: connection, context) }
+        if let stream = response.stream {
+            doneInFlight(state, context)  // a stream lasts as long as its client: never waited for
+            return queueStream(stream, response, on: connection, context)
+        }
         return queue(response, on: connection)
+    }
+
+    /// Stops counting `state` as in flight (once).
+    static func doneInFlight(_ state: RequestState, _ context: ServerContext) {
+        guard state.inFlight else { return }
+        state.inFlight = false
+        context.inFlight.subtract(1, ordering: .relaxed)
     }
 
     static func payloadTooLarge(_ limit: Int) -> HTTPResponse {

@@ -1,4 +1,9 @@
 import CMicroHTTPD
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One started MHD_Daemon and the context its callbacks use; stopped exactly once.
 ///
@@ -42,11 +47,24 @@ final class RunningDaemon: @unchecked Sendable {
 
     /// Stops accepting, closes every connection (running the completed callback for open
     /// requests) and joins microhttpd's threads; then the context can go.
-    func stop() {
+    /// Stops accepting (new connections are refused), lets requests in flight finish for up to
+    /// `drainSeconds`, ends the streams, then stops microhttpd.
+    func stop(drainSeconds: Double) {
+        let context = self.context.takeUnretainedValue()
+        // Quiesced, microhttpd no longer accepts, but the kernel would still queue connections on
+        // the listening socket; shutting it down makes them fail at once (Linux: RST).
+        let listener = MHD_quiesce_daemon(daemon)
+        if listener >= 0 { Glibc.shutdown(listener, Int32(SHUT_RDWR)) }
         // MHD_stop_daemon must not meet a suspended connection: end every stream first.
         // The wait is bounded: microhttpd takes a resume within one poll round.
-        _ = context.takeUnretainedValue().streams.endAll(timeout: 1)
+        _ = context.streams.endAll(timeout: 1)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, drainSeconds) * 1e9)
+        while context.inFlight.load(ordering: .relaxed) > 0 && DispatchTime.now().uptimeNanoseconds < deadline {
+            usleep(5_000)
+        }
         MHD_stop_daemon(daemon)
-        context.release()
+        // After the stop: "it must not be closed until AFTER MHD_stop_daemon has been called".
+        if listener >= 0 { Glibc.close(listener) }
+        self.context.release()
     }
 }
