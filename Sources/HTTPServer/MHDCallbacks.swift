@@ -23,12 +23,29 @@ enum MHDCallbacks {
 
     /// MHD_OPTION_NOTIFY_COMPLETED: the request is over (answered, failed, timed out or the
     /// daemon stopped); frees the state the URI log callback created.
-    static let completed: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+    static let completed: MHD_RequestCompletedCallback = { cls, connection, conCls, _ in
         guard let conCls, let raw = conCls.pointee else { return }
         let state = Unmanaged<RequestState>.fromOpaque(raw)
-        if let cls { doneInFlight(state.takeUnretainedValue(), Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()) }
+        if let cls {
+            let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+            doneInFlight(state.takeUnretainedValue(), context)
+            if let connection { context.connections.answered(hookd_mhd_socket_context(connection)) }
+        }
         state.release()
         conCls.pointee = nil
+    }
+
+    /// MHD_OPTION_NOTIFY_CONNECTION: a connection opened or closed. Its socket context is the
+    /// `ConnectionTracker` record that times its requests.
+    static let connectionNotice: MHD_NotifyConnectionCallback = { cls, connection, socketContext, code in
+        guard let cls, let connection, let socketContext else { return }
+        let tracker = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().connections
+        if code == .CONNECTION_NOTIFY_STARTED {
+            socketContext.pointee = tracker.opened(fd: hookd_mhd_connection_fd(connection))
+        } else if let record = socketContext.pointee {
+            tracker.closed(record)
+            socketContext.pointee = nil
+        }
     }
 
     /// The access handler, following microhttpd's documented pattern (PERF-NOTES item 3):
@@ -56,13 +73,13 @@ enum MHDCallbacks {
             if let cpus = context.serverCPUs { ThreadAffinity.pinCurrentThreadOnce(to: cpus) }
             let httpVersion = version.map { String(cString: $0) } ?? ""
             if let refusal = RequestFraming.problem(version: httpVersion, headers: headers(of: connection)) {
-                return queue(refusal, on: connection)
+                return answer(refusal, state, on: connection, context)
             }
             // A declared oversize body is refused before it is read. microhttpd: "If response is
             // provided before request is fully received, the rest of the request is discarded and
             // connection is automatically closed after sending response." — what we want here.
             if let declared = declaredContentLength(connection), declared > maxBody {
-                return queue(payloadTooLarge(maxBody), on: connection)
+                return answer(payloadTooLarge(maxBody), state, on: connection, context)
             }
             return .YES
         }
@@ -88,12 +105,18 @@ enum MHDCallbacks {
             return .YES
         }
 
-        if state.tooLarge { return queue(payloadTooLarge(maxBody), on: connection) }
+        if state.tooLarge { return answer(payloadTooLarge(maxBody), state, on: connection, context) }
         let request = HTTPRequest(
             method: HTTPMethod(method.map { String(cString: $0) } ?? ""),
             target: state.target, headers: headers(of: connection), body: state.body,
             remoteAddress: state.remoteAddress)
-        let response = context.router.handle(request)
+        return answer(context.router.handle(request), state, on: connection, context)
+    }
+
+    /// Queues `response` (a body or a stream) and stops the request clock of its connection.
+    static func answer(_ response: HTTPResponse, _ state: RequestState, on connection: OpaquePointer,
+                       _ context: ServerContext) -> MHD_Result {
+        context.connections.answering(hookd_mhd_socket_context(connection))
         if let stream = response.stream {
             doneInFlight(state, context)  // a stream lasts as long as its client: never waited for
             return queueStream(stream, response, on: connection, context)

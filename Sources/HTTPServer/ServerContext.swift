@@ -11,6 +11,8 @@ final class ServerContext: Sendable {
     let serverCPUs: [Int32]?
     /// Streaming responses in flight, ended before microhttpd stops.
     let streams = OpenStreams()
+    /// Open connections and how long each has waited for its request (`requestTimeoutSeconds`).
+    let connections = ConnectionTracker()
     /// Requests begun and not yet answered in full (streams count until their head is queued),
     /// so that `stop` can let them finish.
     let inFlight = Atomic<Int>(0)
