@@ -60,6 +60,8 @@ struct SummaryCommand: ParsableCommand {
             let cnn = try CNNModel(arch: archName == .resnet18 ? .resnet18 : .resnet34, classes: classes, inChannels: shape[0])
             if frozen { try cnn.freezeBody() }
             model = cnn
+        case .sequential:
+            throw ValidationError("--arch sequential has its layers in a spec: use --spec FILE")
         }
         return try modelSummary(model, inputShape: shape, name: archName.rawValue)
     }

@@ -13,6 +13,8 @@ public final class TrainingJob {
     public let optimizer: Optimizer
     public let learner: Learner
     public let stats: ActivationStats
+    /// What loading `model.weights` did (nil without weights).
+    public let weights: WeightsReport?
     /// The model summary on one input of the data's shape, taken before training.
     public let summary: ModelSummary
     /// The statistics each hook entry (by `Entry.id`) was asked to record, as its spec named them.
@@ -35,6 +37,7 @@ public final class TrainingJob {
         Torch.manualSeed(spec.train.seed)
         data = try Self.loadData(spec)
         model = try ModelFactory.make(spec.model, inputShape: data.inputShape, classes: data.classes.count)
+        weights = try spec.model.loadWeights(into: model)
         optimizer = try Self.makeOptimizer(spec.train, parameters: model.parameters())
         learner = Learner(model: model, data: data, optimizer: optimizer)
         // Explicit empty module list: only the spec's hooks record, none by default.
