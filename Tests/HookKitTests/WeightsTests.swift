@@ -9,16 +9,8 @@ import Torch
 struct WeightsTests {
     static let example = SequentialSpecTests.example.path
 
-    /// A scratch directory, removed at the end of the test.
-    final class Scratch {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hookd-weights-\(UUID().uuidString)")
-        init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-        deinit { try? FileManager.default.removeItem(at: url) }
-        func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    }
-
     /// The input and PyTorch's eval-mode output that weights_oracle.py wrote beside the weights.
-    static func forward(_ directory: Scratch) throws -> (input: Tensor, output: [Float], shape: [Int]) {
+    static func forward(_ directory: TempFolder) throws -> (input: Tensor, output: [Float], shape: [Int]) {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path("forward.json")))) as? [String: [String: Any]])
         func values(_ key: String) throws -> ([Float], [Int]) {
             let entry = try #require(json[key])
@@ -48,7 +40,7 @@ struct WeightsTests {
     }
 
     @Test func aSequentialTwinsWeightsGivePyTorchsOutput() throws {
-        let scratch = try Scratch()
+        let scratch = try TempFolder()
         try TorchPython.script("weights_oracle.py", ["sequential", Self.example, scratch.url.path])
         let spec = try Self.exampleSpec(["weights": .string(scratch.path("weights.pt"))])
         let model = try ModelFactory.make(spec, inputShape: [1, 28, 28], classes: 10)
@@ -72,7 +64,7 @@ struct WeightsTests {
     }
 
     @Test func torchvisionResnet34GivesPyTorchsOutput() throws {
-        let scratch = try Scratch()
+        let scratch = try TempFolder()
         try TorchPython.script("weights_oracle.py", ["resnet34", scratch.url.path, "--classes", "37", "--size", "64"])
         let model = try resnet34(classes: 37)
         let file = try StateDictFile.read(URL(fileURLWithPath: scratch.path("weights.pt")))
@@ -88,7 +80,7 @@ struct WeightsTests {
     }
 
     @Test func aTorchvisionFileFillsTheResnetBodyUnderANewHead() throws {
-        let scratch = try Scratch()
+        let scratch = try TempFolder()
         try TorchPython.script("weights_oracle.py", ["resnet34", scratch.url.path, "--classes", "37", "--size", "32"])
         let spec = try RunSpec.parse(Data(#"{"model": {"arch": "resnet34", "frozen": true, "weights": "\#(scratch.path("weights.pt"))", "weights_prefix": "body.", "weights_strict": false}, "data": {"format": "synthetic", "shape": [3, 32, 32], "classes": 5}}"#.utf8)).model
         let model = try ModelFactory.make(spec, inputShape: [3, 32, 32], classes: 5)
@@ -105,7 +97,7 @@ struct WeightsTests {
 
     /// Each bad file is a `SpecError` at `$.model.weights` naming the file and what is wrong.
     @Test func badFilesAreClearErrors() throws {
-        let scratch = try Scratch()
+        let scratch = try TempFolder()
         try TorchPython.script("weights_oracle.py", ["sequential", Self.example, scratch.url.path])
         let good = scratch.path("weights.pt")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: good))
