@@ -13,7 +13,7 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: "Summarise the model of this run spec (its data decides the input shape).")
     var spec: String?
 
-    @Option(help: "Architecture: simple_cnn, resnet18, resnet34 or mlp.")
+    @Option(help: "Architecture: simple_cnn, resnet18, resnet34 or mlp (a sequential model needs --spec).")
     var arch: String?
 
     @Option(help: "Output classes.")

@@ -52,9 +52,12 @@ struct WeightsTests {
         let (x, y, shape) = try Self.forward(scratch)
         try Self.expectClose(try withNoGrad { try model(x) }, y, shape)
 
-        // Out again: torch.load + load_state_dict(strict=True) on the twin, every tensor bit for bit.
+        // Out again the way hookd export and GET /runs/{id}/weights go, through a checkpoint:
+        // torch.load + load_state_dict(strict=True) on the twin, every tensor bit for bit.
+        let checkpoint = scratch.url.appendingPathComponent("run.ckpt")
+        try Checkpoint(tensors: model.stateDict().map { (TrainingJob.modelPrefix + $0.name, $0.tensor) }).save(to: checkpoint)
         let exported = scratch.path("exported.pt")
-        try StateDictFile.write(model.stateDict(), to: URL(fileURLWithPath: exported))
+        try TrainingJob.exportWeights(fromCheckpoint: checkpoint).write(to: URL(fileURLWithPath: exported))
         let answer = try TorchPython.script("weights_oracle.py", ["compare", Self.example, exported, scratch.path("weights.pt")])
         #expect(String(decoding: answer, as: UTF8.self) == "ok\n")
         // And hookd reads its own export (libtorch's pickler tags the dict's type).
