@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `model.weights`, `GET /runs/{id}/weights` and `hookd export` against the real daemon:
 /// a run's checkpointed model comes out as a state_dict file that the next run loads strictly.
@@ -57,6 +60,27 @@ struct WeightsEndToEndTests {
         #expect(run["status"] as? String == "finished", "\(run)")
         // Two Linear layers (weight, bias) and a BatchNorm1d (weight, bias, three buffers).
         #expect(daemon.log.contains("run \(second) weights: loaded 9 tensors from \(exported)"), "\(daemon.log)")
+    }
+
+    /// A resumed run restores its model from the checkpoint, so its weights file may be gone.
+    @Test func aResumedRunDoesNotNeedItsWeightsFileAgain() throws {
+        let fixture = try DaemonFixture(training: #""checkpoint_every_batches": 0"#)
+        let first = try fixture.start()
+        let source = try first.submit(Self.spec())
+        try first.waitForRun(source) { $0["status"] as? String == "finished" }
+        let weights = fixture.directory.path("start.pt")
+        try first.client.get("/runs/\(source)/weights").body.write(to: URL(fileURLWithPath: weights))
+        let long = Self.spec(weights: weights).replacingOccurrences(of: #""train_count": 32"#, with: #""train_count": 4800"#)
+        let id = try first.submit(long)
+        try first.waitForRun(id) { ($0["global_batch"] as? Int ?? 0) >= 20 }
+        #expect(first.stop(signal: SIGTERM) == 0, "\(first.log)")
+        try FileManager.default.removeItem(atPath: weights)
+
+        let second = try fixture.start()
+        defer { second.stop() }
+        let run = try second.waitForRun(id, timeout: 120) { ["finished", "failed"].contains($0["status"] as? String ?? "") }
+        #expect(run["status"] as? String == "finished", "\(run)")
+        #expect(second.resumedBatch(run: id) >= 20)
     }
 
     @Test func badWeightsAre400sOrAFailedRunNamingTheFile() throws {
