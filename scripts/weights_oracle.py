@@ -12,6 +12,10 @@ Run with Debian's interpreter (python3-torch and python3-torchvision):
         SRC re-saved in the pre-1.6 (non-zip) format, for the bad-input tests
     /usr/bin/python3 scripts/weights_oracle.py non_tensor DST
         torch.save({"epoch": 3}, DST): a file that is not a state_dict
+    /usr/bin/python3 scripts/weights_oracle.py layouts DST
+        torch.save of a plain dict whose tensors are views (a transpose, a slice sharing its
+        storage with another entry, a 0-dim scalar) and of other dtypes (float64, int64, bool,
+        float16), each arange-valued, so a reader must honour storage offsets and strides
     /usr/bin/python3 scripts/weights_oracle.py compare (SPEC.json | resnet34:N) EXPORTED REFERENCE [--prefix P]
         torch.load(EXPORTED) then load_state_dict(strict=True) on the equivalent model; every
         tensor of EXPORTED equal bit for bit to REFERENCE's key (with the prefix P taken off)
@@ -77,6 +81,13 @@ def main():
         torch.save(torch.load(sys.argv[2]), sys.argv[3], _use_new_zipfile_serialization=False)
     elif command == "non_tensor":
         torch.save({"epoch": 3}, sys.argv[2])
+    elif command == "layouts":
+        base = torch.arange(12, dtype=torch.float32)
+        torch.save({"transposed": torch.arange(6, dtype=torch.float32).reshape(2, 3).t(),
+                    "whole": base, "slice": base[4:10].view(2, 3),
+                    "scalar": torch.tensor(7.5), "double": torch.arange(3, dtype=torch.float64),
+                    "long": torch.arange(4, dtype=torch.int64) - 2, "bool": torch.tensor([True, False, True]),
+                    "half": torch.arange(3, dtype=torch.float16)}, sys.argv[2])
     elif command == "compare":
         model = model_for(sys.argv[2])
         exported, reference = torch.load(sys.argv[3]), torch.load(sys.argv[4])

@@ -98,6 +98,31 @@ struct WeightsTests {
         #expect(report.description.contains("unexpected keys \"body.fc.bias\", \"body.fc.weight\""))
     }
 
+    /// Views keep their storage offset and strides; every dtype reads back its values.
+    @Test func viewsAndDtypesReadBackAsPyTorchWroteThem() throws {
+        let dir = try TempFolder()
+        let file = dir.path("layouts.pt")
+        try TorchPython.script("weights_oracle.py", ["layouts", file])
+        let read = try StateDictFile.read(URL(fileURLWithPath: file))
+        #expect(read.map(\.name) == ["transposed", "whole", "slice", "scalar", "double", "long", "bool", "half"], "the file's order")
+        let tensors = Dictionary(uniqueKeysWithValues: read.map { ($0.name, $0.tensor) })
+        func check(_ name: String, _ shape: [Int], _ values: [Double]) throws {
+            let tensor = try #require(tensors[name])
+            #expect(tensor.shape == shape, "\(name)")
+            #expect(try tensor.doubles() == values, "\(name)")
+        }
+        try check("transposed", [3, 2], [0, 3, 1, 4, 2, 5])
+        try check("whole", [12], (0..<12).map(Double.init))
+        try check("slice", [2, 3], [4, 5, 6, 7, 8, 9])
+        try check("scalar", [], [7.5])
+        try check("double", [3], [0, 1, 2])
+        try check("long", [4], [-2, -1, 0, 1])
+        try check("bool", [3], [1, 0, 1])
+        try check("half", [3], [0, 1, 2])
+        #expect(tensors["long"]?.dtype == .int64)
+        #expect(tensors["double"]?.dtype == .float64)
+    }
+
     /// Each bad file is a `SpecError` at `$.model.weights` naming the file and what is wrong.
     @Test func badFilesAreClearErrors() throws {
         let scratch = try TempFolder()
