@@ -127,6 +127,28 @@ struct TrainingJobTests {
         #expect(try values(fresh) == values(trained))
     }
 
+    @Test func aCheckpointFromBeforeTheBatchNormCounterBufferStillRestores() throws {
+        let folder = try TempFolder()
+        let url = folder.url.appendingPathComponent("legacy.ckpt")
+        let spec = try Self.spec(hooks: "[]")
+        let trained = try TrainingJob(spec: spec)
+        try trained.train()
+        try trained.saveCheckpoint(to: url, position: trained.learner.position)
+        // Rewrite it as hookd wrote checkpoints before: the counters in metadata, not as tensors.
+        var legacy = try Checkpoint.load(from: url)
+        legacy.tensors.removeAll { $0.name.hasSuffix(".num_batches_tracked") }
+        for (path, module) in trained.model.namedModules() where module is BatchNorm {
+            legacy.metadata["bn_batches.\(path)"] = "4"
+        }
+        #expect(!legacy.metadata.keys.filter { $0.hasPrefix("bn_batches.") }.isEmpty)
+        try legacy.save(to: url)
+
+        let fresh = try TrainingJob(spec: spec)
+        #expect(try fresh.restoreCheckpoint(from: url) == trained.learner.position)
+        let norms = try fresh.model.namedModules().compactMap { try ($0.module as? BatchNorm)?.batchesTracked }
+        #expect(norms == [4, 4])
+    }
+
     /// Stop after 3 of 8 batches, checkpoint, restore into a fresh job and resume: the final
     /// weights equal those of an uninterrupted run (same batches, same one-cycle steps).
     @Test func resumedRunEndsWhereAnUninterruptedRunEnds() throws {

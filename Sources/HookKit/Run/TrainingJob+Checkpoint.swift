@@ -4,6 +4,8 @@ import Torch
 extension TrainingJob {
     /// The prefix of the model's tensors in a checkpoint (the optimizer's are `optimizer.`).
     static let modelPrefix = "model."
+    /// Batch norm counters in the metadata of checkpoints from before `num_batches_tracked`.
+    static let legacyBatchesPrefix = "bn_batches."
 
     /// The model's state dict stored in a checkpoint, in torch.save's format: what `hookd
     /// export` writes and `GET /runs/{id}/weights` answers, for `torch.load`.
@@ -30,6 +32,16 @@ extension TrainingJob {
         let values = checkpoint.dictionary
         var modelState: [String: Tensor] = [:]
         for (name, tensor) in values where name.hasPrefix(Self.modelPrefix) { modelState[String(name.dropFirst(Self.modelPrefix.count))] = tensor }
+        // Checkpoints written before batch norm's counter became a buffer kept it in metadata;
+        // an interrupted run from an older hookd must still resume.
+        for (key, text) in checkpoint.metadata where key.hasPrefix(Self.legacyBatchesPrefix) {
+            let name = String(key.dropFirst(Self.legacyBatchesPrefix.count)) + ".num_batches_tracked"
+            if modelState[name] == nil, let count = Int64(text) {
+                let counter = try Tensor.zeros([], dtype: .int64)
+                try counter.add(Double(count))
+                modelState[name] = counter
+            }
+        }
         try model.loadStateDict(modelState)
         try withNoGrad {
             for (name, tensor) in optimizer.stateTensors() {
