@@ -4,8 +4,10 @@
 # libjs-dygraphs; the daemon serves it, the page fetches nothing from the network), and the tools
 # the tests drive (sqlite3, systemd-analyze, headless chromium for the dashboard and SVG plots,
 # and schemathesis in .tools/schemathesis, pinned by scripts/schemathesis-requirements.txt).
-# With --peers, also what the benchmarks and fixture scripts need (python3-torch, python3-pil,
-# g++, wrk).
+# Debian's python3-torch and python3-torchvision (the libtorch build hookd links) are PyTorch's
+# side of the weights tests: scripts/weights_oracle.py writes torch.save files and checks that
+# torch.load reads hookd's exports. With --peers, also what the benchmarks and the other fixture
+# scripts need (python3-pil, g++, wrk).
 set -euo pipefail
 
 packages=(
@@ -22,9 +24,11 @@ packages=(
     python3-venv
     libjs-dygraphs
     chromium
+    python3-torch
+    python3-torchvision
 )
 if [[ "${1:-}" == "--peers" ]]; then
-    packages+=(python3-torch python3-torchvision python3-pil g++ wrk hyperfine)
+    packages+=(python3-pil g++ wrk hyperfine)
 fi
 
 sudo=""

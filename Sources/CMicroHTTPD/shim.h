@@ -61,6 +61,7 @@ static inline struct MHD_Daemon *hookd_mhd_start(
     MHD_AccessHandlerCallback access_handler, void *access_cls,
     MHD_RequestCompletedCallback completed, void *completed_cls,
     hookd_mhd_uri_log_callback uri_log, void *uri_log_cls,
+    MHD_NotifyConnectionCallback notify_connection, void *notify_connection_cls,
     int *out_errno) {
     // MHD_ALLOW_SUSPEND_RESUME (which implies MHD_USE_ITC): streaming responses park their
     // connection while they have nothing to send, and are woken from other threads.
@@ -77,6 +78,7 @@ static inline struct MHD_Daemon *hookd_mhd_start(
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
         MHD_OPTION_URI_LOG_CALLBACK, uri_log, uri_log_cls,
+        MHD_OPTION_NOTIFY_CONNECTION, notify_connection, notify_connection_cls,
         // Options are read until MHD_OPTION_END, so the pool option is last and optional.
         thread_pool_size > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, thread_pool_size,
         MHD_OPTION_END);
@@ -112,18 +114,32 @@ static inline int hookd_mhd_client_address(struct MHD_Connection *connection, ch
     return inet_ntop(AF_INET6, v6, buffer, size) == NULL ? -1 : 0;
 }
 
+/// Why: MHD_get_connection_info is variadic. The connection's socket (-1 when unknown).
+static inline int hookd_mhd_connection_fd(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
+/// Why: MHD_get_connection_info is variadic. What the connection-notify callback stored in
+/// `*socket_context` when the connection opened (NULL when unknown).
+static inline void *hookd_mhd_socket_context(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info == NULL ? NULL : info->socket_context;
+}
+
 /// Why: a suspended connection is not polled, so microhttpd cannot see its client leave
 /// (microhttpd.h: "While a connection is suspended, MHD will not detect disconnects by the
 /// client"). A streaming response checks before parking: returns 1 when the peer has closed its
 /// side or the socket failed (POLLRDHUP, POLLHUP, POLLERR), 0 otherwise or when unknown.
 static inline int hookd_mhd_peer_closed(struct MHD_Connection *connection) {
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
-    if (info == NULL) return 0;
+    int fd = hookd_mhd_connection_fd(connection);
+    if (fd < 0) return 0;
 #ifndef POLLRDHUP
 #define POLLRDHUP 0x2000
 #endif
-    struct pollfd probe = {.fd = info->connect_fd, .events = POLLRDHUP, .revents = 0};
+    struct pollfd probe = {.fd = fd, .events = POLLRDHUP, .revents = 0};
     if (poll(&probe, 1, 0) <= 0) return 0;
     return (probe.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }

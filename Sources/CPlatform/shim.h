@@ -97,4 +97,20 @@ static inline int hookd_current_thread_name(char *buffer) {
     return 0;
 }
 
+/// Why: rlimit's resource constant is an enum Swift imports awkwardly. Raises the soft limit on
+/// open files to at least `wanted` (never above the hard limit, never lowering it); writes the
+/// limits in force afterwards. Returns 0 or the errno.
+static inline int hookd_raise_open_file_limit(uint64_t wanted, uint64_t *soft, uint64_t *hard) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return errno;
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+        struct rlimit raised = limit;
+        raised.rlim_cur = (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= wanted) ? wanted : limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    *soft = limit.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t)limit.rlim_cur;
+    *hard = limit.rlim_max == RLIM_INFINITY ? UINT64_MAX : (uint64_t)limit.rlim_max;
+    return 0;
+}
+
 #endif

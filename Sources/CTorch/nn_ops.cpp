@@ -48,6 +48,14 @@ int ct_dropout(ct_tensor x, double p, bool training, ct_tensor *out) {
     CT_TRY(*out = wrap(at::dropout(x->t, p, training)))
 }
 
+int ct_leaky_relu(ct_tensor x, double negative_slope, ct_tensor *out) {
+    CT_TRY(*out = wrap(at::leaky_relu(x->t, negative_slope)))
+}
+
+int ct_gelu(ct_tensor x, bool tanh_approximation, ct_tensor *out) {
+    CT_TRY(*out = wrap(at::gelu(x->t, tanh_approximation ? "tanh" : "none")))
+}
+
 int ct_embedding(ct_tensor weight, ct_tensor indices, int64_t padding_idx, ct_tensor *out) {
     CT_TRY(*out = wrap(at::embedding(weight->t, indices->t, padding_idx)))
 }

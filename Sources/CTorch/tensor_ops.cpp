@@ -1,5 +1,7 @@
 // Tensors: creation, metadata, element-wise ops, reductions and shape functions.
 #include "shim_support.hpp"
+
+#include <cmath>
 #include <c10/core/GradMode.h>
 #include <cstring>
 
@@ -211,12 +213,16 @@ int ct_inplace_scalar(ct_inplace_op op, ct_tensor a, double s) {
     CT_TRY({
         at::NoGradGuard no_grad;
         at::Tensor &x = a->t;
+        // A whole number stays an integer for integer tensors (batch norm's num_batches_tracked
+        // += 1): ATen refuses to cast a double result into a Long tensor in place.
+        bool integral = at::isIntegralType(x.scalar_type(), /*includeBool=*/false) && s == std::floor(s);
+        at::Scalar v = integral ? at::Scalar(static_cast<int64_t>(s)) : at::Scalar(s);
         switch (op) {
-        case CT_COPY_: x.fill_(s); break;
-        case CT_ADD_: x.add_(s); break;
-        case CT_SUB_: x.sub_(s); break;
-        case CT_MUL_: x.mul_(s); break;
-        case CT_DIV_: x.div_(s); break;
+        case CT_COPY_: x.fill_(v); break;
+        case CT_ADD_: x.add_(v); break;
+        case CT_SUB_: x.sub_(v); break;
+        case CT_MUL_: x.mul_(v); break;
+        case CT_DIV_: x.div_(v); break;
         }
     })
 }

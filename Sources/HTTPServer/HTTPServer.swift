@@ -50,14 +50,16 @@ public final class HTTPServer: Sendable {
     /// Whether the server is running.
     public var isRunning: Bool { running.withLock { $0 != nil } }
 
-    /// Stops serving and closes all connections; safe to call repeatedly and from any thread
+    /// Stops serving: refuses new connections, lets requests in flight finish for up to
+    /// `drainSeconds` (a slow handler or a slow reader of a large answer), ends streaming
+    /// responses, and closes every connection. Safe to call repeatedly and from any thread
     /// except a handler's.
-    public func stop() {
+    public func stop(drainSeconds: Double = 3) {
         let daemon = running.withLock { running in
             let daemon = running
             running = nil
             return daemon
         }
-        daemon?.stop()
+        daemon?.stop(drainSeconds: drainSeconds)
     }
 }

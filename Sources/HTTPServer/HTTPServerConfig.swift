@@ -13,6 +13,10 @@ public struct HTTPServerConfig: Sendable, Equatable {
     /// Seconds a connection may stay idle before it is closed (MHD_OPTION_CONNECTION_TIMEOUT;
     /// 0 = never). Bounds what a stalled client can hold.
     public var connectionTimeoutSeconds: Int
+    /// Seconds a client has for each whole request, from the connection's start (or the end of
+    /// its previous request) until the request is in: a sender trickling bytes is cut even though
+    /// it is never idle (0 = no limit). Answers being sent are not limited by it.
+    public var requestTimeoutSeconds: Int
     /// Per-connection memory pool for headers and read buffers (MHD_OPTION_CONNECTION_MEMORY_LIMIT);
     /// requests whose headers do not fit get microhttpd's own 431/414/413. microhttpd zeroes the
     /// whole pool between keep-alive requests, so its size is paid on every request: the default
@@ -36,6 +40,7 @@ public struct HTTPServerConfig: Sendable, Equatable {
         maxBodyBytes: Int = 1 << 20,
         connectionLimit: Int = 256,
         connectionTimeoutSeconds: Int = 30,
+        requestTimeoutSeconds: Int = 15,
         connectionMemoryLimitBytes: Int = 32 * 1024,
         threadCount: Int = 1,
         threadNice: Int32? = 10,
@@ -47,6 +52,7 @@ public struct HTTPServerConfig: Sendable, Equatable {
         self.maxBodyBytes = maxBodyBytes
         self.connectionLimit = connectionLimit
         self.connectionTimeoutSeconds = connectionTimeoutSeconds
+        self.requestTimeoutSeconds = requestTimeoutSeconds
         self.connectionMemoryLimitBytes = connectionMemoryLimitBytes
         self.threadCount = threadCount
         self.threadNice = threadNice
@@ -63,6 +69,9 @@ public struct HTTPServerConfig: Sendable, Equatable {
         }
         if connectionTimeoutSeconds < 0 || connectionTimeoutSeconds > Int(UInt32.max) {
             problems.append("connectionTimeoutSeconds must be >= 0, got \(connectionTimeoutSeconds)")
+        }
+        if requestTimeoutSeconds < 0 || requestTimeoutSeconds > 86400 {
+            problems.append("requestTimeoutSeconds must be 0...86400, got \(requestTimeoutSeconds)")
         }
         if connectionMemoryLimitBytes < 4096 {
             problems.append("connectionMemoryLimitBytes must be >= 4096, got \(connectionMemoryLimitBytes)")

@@ -14,18 +14,38 @@ enum MHDCallbacks {
     /// Its return value becomes `*con_cls`; microhttpd's doc names this the place to
     /// "instantiate their own request objects, freeing them in the notifier
     /// MHD_OPTION_NOTIFY_COMPLETED" — it also marks the request client-aware, so the notifier runs.
-    static let uriLog: hookd_mhd_uri_log_callback = { _, uri, connection in
+    static let uriLog: hookd_mhd_uri_log_callback = { cls, uri, connection in
         let target = uri.map { String(cString: $0) } ?? "/"
         let state = RequestState(target: target, remoteAddress: clientAddress(connection))
+        if let cls { Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().inFlight.add(1, ordering: .relaxed) }
         return Unmanaged.passRetained(state).toOpaque()  // +1, released in `completed`
     }
 
     /// MHD_OPTION_NOTIFY_COMPLETED: the request is over (answered, failed, timed out or the
     /// daemon stopped); frees the state the URI log callback created.
-    static let completed: MHD_RequestCompletedCallback = { _, _, conCls, _ in
+    static let completed: MHD_RequestCompletedCallback = { cls, connection, conCls, _ in
         guard let conCls, let raw = conCls.pointee else { return }
-        Unmanaged<RequestState>.fromOpaque(raw).release()
+        let state = Unmanaged<RequestState>.fromOpaque(raw)
+        if let cls {
+            let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+            doneInFlight(state.takeUnretainedValue(), context)
+            if let connection { context.connections.answered(hookd_mhd_socket_context(connection)) }
+        }
+        state.release()
         conCls.pointee = nil
+    }
+
+    /// MHD_OPTION_NOTIFY_CONNECTION: a connection opened or closed. Its socket context is the
+    /// `ConnectionTracker` record that times its requests.
+    static let connectionNotice: MHD_NotifyConnectionCallback = { cls, connection, socketContext, code in
+        guard let cls, let connection, let socketContext else { return }
+        let tracker = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().connections
+        if code == .CONNECTION_NOTIFY_STARTED {
+            socketContext.pointee = tracker.opened(fd: hookd_mhd_connection_fd(connection))
+        } else if let record = socketContext.pointee {
+            tracker.closed(record)
+            socketContext.pointee = nil
+        }
     }
 
     /// The access handler, following microhttpd's documented pattern (PERF-NOTES item 3):
@@ -33,7 +53,7 @@ enum MHDCallbacks {
     /// hand over body chunks; the call with `*upload_data_size == 0` after that queues the
     /// response. Queueing on the first call would make microhttpd close the connection.
     static let access: MHD_AccessHandlerCallback = {
-        cls, connection, _, method, _, uploadData, uploadDataSize, conCls in
+        cls, connection, _, method, version, uploadData, uploadDataSize, conCls in
         guard let cls, let connection, let uploadDataSize, let conCls else { return .NO }
         let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
         let maxBody = context.config.maxBodyBytes
@@ -51,11 +71,15 @@ enum MHDCallbacks {
             state.sawHeaders = true
             if let nice = context.config.threadNice { ThreadPriority.applyOnce(nice: nice) }
             if let cpus = context.serverCPUs { ThreadAffinity.pinCurrentThreadOnce(to: cpus) }
+            let httpVersion = version.map { String(cString: $0) } ?? ""
+            if let refusal = RequestFraming.problem(version: httpVersion, headers: headers(of: connection)) {
+                return answer(refusal, state, on: connection, context)
+            }
             // A declared oversize body is refused before it is read. microhttpd: "If response is
             // provided before request is fully received, the rest of the request is discarded and
             // connection is automatically closed after sending response." — what we want here.
             if let declared = declaredContentLength(connection), declared > maxBody {
-                return queue(payloadTooLarge(maxBody), on: connection)
+                return answer(payloadTooLarge(maxBody), state, on: connection, context)
             }
             return .YES
         }
@@ -81,14 +105,30 @@ enum MHDCallbacks {
             return .YES
         }
 
-        if state.tooLarge { return queue(payloadTooLarge(maxBody), on: connection) }
+        if state.tooLarge { return answer(payloadTooLarge(maxBody), state, on: connection, context) }
         let request = HTTPRequest(
             method: HTTPMethod(method.map { String(cString: $0) } ?? ""),
             target: state.target, headers: headers(of: connection), body: state.body,
             remoteAddress: state.remoteAddress)
-        let response = context.router.handle(request)
-        if let stream = response.stream { return queueStream(stream, response, on: connection, context) }
+        return answer(context.router.handle(request), state, on: connection, context)
+    }
+
+    /// Queues `response` (a body or a stream) and stops the request clock of its connection.
+    static func answer(_ response: HTTPResponse, _ state: RequestState, on connection: OpaquePointer,
+                       _ context: ServerContext) -> MHD_Result {
+        context.connections.answering(hookd_mhd_socket_context(connection))
+        if let stream = response.stream {
+            doneInFlight(state, context)  // a stream lasts as long as its client: never waited for
+            return queueStream(stream, response, on: connection, context)
+        }
         return queue(response, on: connection)
+    }
+
+    /// Stops counting `state` as in flight (once).
+    static func doneInFlight(_ state: RequestState, _ context: ServerContext) {
+        guard state.inFlight else { return }
+        state.inFlight = false
+        context.inFlight.subtract(1, ordering: .relaxed)
     }
 
     static func payloadTooLarge(_ limit: Int) -> HTTPResponse {

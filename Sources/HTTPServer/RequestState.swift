@@ -21,6 +21,8 @@ final class RequestState {
     var tooLarge = false
     /// Bytes thrown away after `tooLarge`; past a cap the connection is dropped instead.
     var discardedBytes = 0
+    /// Whether `ServerContext.inFlight` still counts this request.
+    var inFlight = true
 
     init(target: String, remoteAddress: String?) {
         self.target = target

@@ -1,4 +1,10 @@
 import CMicroHTTPD
+import Dispatch
+import Platform
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One started MHD_Daemon and the context its callbacks use; stopped exactly once.
 ///
@@ -10,12 +16,25 @@ final class RunningDaemon: @unchecked Sendable {
     let context: Unmanaged<ServerContext>
     let address: ListenAddress
     let port: UInt16
+    /// Descriptors kept free for everything but client connections.
+    static let descriptorsBesideConnections = 128
+    /// Cuts requests over `requestTimeoutSeconds` (nil when that is 0).
+    let requestTimer: DispatchSourceTimer?
 
     /// Starts microhttpd for `config` and `router`.
     /// - Throws: `HTTPServerError` with the reason the address could not be used.
     init(config: HTTPServerConfig, router: Router) throws {
         let problems = config.problems
         guard problems.isEmpty else { throw HTTPServerError.invalidConfig(problems) }
+        // One descriptor per connection, plus what the rest of the process holds (SQLite, data
+        // files, libtorch's threads): refuse a limit the process could not reach.
+        let files = config.connectionLimit + Self.descriptorsBesideConnections
+        if let limit = OpenFileLimit.raise(toAtLeast: files), limit.soft < UInt64(files) {
+            throw HTTPServerError.invalidConfig([
+                "connectionLimit \(config.connectionLimit) needs about \(files) open files, but the limit is \(limit.soft) "
+                    + "(hard \(limit.hard)); raise it (systemd: LimitNOFILE=) or lower the connection limit",
+            ])
+        }
         let address = try ListenAddress(config.host)
         let context = Unmanaged.passRetained(ServerContext(router: router, config: config))
         var code: Int32 = 0
@@ -28,6 +47,7 @@ final class RunningDaemon: @unchecked Sendable {
                 MHDCallbacks.access, context.toOpaque(),
                 MHDCallbacks.completed, context.toOpaque(),
                 MHDCallbacks.uriLog, context.toOpaque(),
+                MHDCallbacks.connectionNotice, context.toOpaque(),
                 &code)
         }
         guard let started else {
@@ -38,15 +58,42 @@ final class RunningDaemon: @unchecked Sendable {
         self.context = context
         self.address = address
         self.port = hookd_mhd_bound_port(started)
+        requestTimer = Self.requestTimer(config, context.takeUnretainedValue().connections)
+    }
+
+    /// Checks the request clocks a few times per timeout (at most every second).
+    private static func requestTimer(_ config: HTTPServerConfig, _ tracker: ConnectionTracker) -> DispatchSourceTimer? {
+        guard config.requestTimeoutSeconds > 0 else { return nil }
+        let timeout = Double(config.requestTimeoutSeconds)
+        let period = min(1, timeout / 4)
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "hookd.http.request-timeout", qos: .utility))
+        timer.schedule(deadline: .now() + period, repeating: period, leeway: .milliseconds(50))
+        timer.setEventHandler { tracker.cutSlowRequests(olderThan: timeout) }
+        timer.resume()
+        return timer
     }
 
     /// Stops accepting, closes every connection (running the completed callback for open
     /// requests) and joins microhttpd's threads; then the context can go.
-    func stop() {
+    /// Stops accepting (new connections are refused), lets requests in flight finish for up to
+    /// `drainSeconds`, ends the streams, then stops microhttpd.
+    func stop(drainSeconds: Double) {
+        let context = self.context.takeUnretainedValue()
+        requestTimer?.cancel()
+        // Quiesced, microhttpd no longer accepts, but the kernel would still queue connections on
+        // the listening socket; shutting it down makes them fail at once (Linux: RST).
+        let listener = MHD_quiesce_daemon(daemon)
+        if listener >= 0 { Glibc.shutdown(listener, Int32(SHUT_RDWR)) }
         // MHD_stop_daemon must not meet a suspended connection: end every stream first.
         // The wait is bounded: microhttpd takes a resume within one poll round.
-        _ = context.takeUnretainedValue().streams.endAll(timeout: 1)
+        _ = context.streams.endAll(timeout: 1)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, drainSeconds) * 1e9)
+        while context.inFlight.load(ordering: .relaxed) > 0 && DispatchTime.now().uptimeNanoseconds < deadline {
+            usleep(5_000)
+        }
         MHD_stop_daemon(daemon)
-        context.release()
+        // After the stop: "it must not be closed until AFTER MHD_stop_daemon has been called".
+        if listener >= 0 { Glibc.close(listener) }
+        self.context.release()
     }
 }

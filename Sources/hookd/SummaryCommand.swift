@@ -13,7 +13,7 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: "Summarise the model of this run spec (its data decides the input shape).")
     var spec: String?
 
-    @Option(help: "Architecture: simple_cnn, resnet18, resnet34 or mlp.")
+    @Option(help: "Architecture: simple_cnn, resnet18, resnet34 or mlp (a sequential model needs --spec).")
     var arch: String?
 
     @Option(help: "Output classes.")
@@ -60,6 +60,8 @@ struct SummaryCommand: ParsableCommand {
             let cnn = try CNNModel(arch: archName == .resnet18 ? .resnet18 : .resnet34, classes: classes, inChannels: shape[0])
             if frozen { try cnn.freezeBody() }
             model = cnn
+        case .sequential:
+            throw ValidationError("--arch sequential has its layers in a spec: use --spec FILE")
         }
         return try modelSummary(model, inputShape: shape, name: archName.rawValue)
     }

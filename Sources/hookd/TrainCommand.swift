@@ -60,6 +60,7 @@ struct TrainCommand: ParsableCommand {
             let runSpec = try RunSpec.load(path: spec)
             let job = try TrainingJob(spec: runSpec, defaultThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                       keepStatsInMemory: db == nil)
+            if let weights = job.weights { FileHandle.standardError.write(Data("hookd train: weights: \(weights)\n".utf8)) }
             job.learner.callbacks.append(ProgressReporter())
             let stats = job.stats
             let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB ?? storeAB,

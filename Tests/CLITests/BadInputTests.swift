@@ -27,6 +27,20 @@ struct BadInputTests {
         #expect(result.stderr.contains(path), "\(result.stderr)")
     }
 
+    @Test func badWeightsFilesAreSpecErrorsNamingTheFile() throws {
+        let dir = try Scratch()
+        let text = try dir.write("weights.pt", "not a model\n")
+        for (weights, reason) in [(text, "not a PyTorch file"), (dir.path("missing.pt"), "cannot open the file")] {
+            let spec = try dir.write("spec.json", #"{"model": {"arch": "mlp", "layers": [64, 4], "weights": "\#(weights)"}, "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4}}"#)
+            let result = try HookdProcess.run(["train", spec])
+            #expect(result.status == 64, "\(result.stderr)")
+            #expect(result.stderr.contains("$.model.weights: \(weights): \(reason)"), "\(result.stderr)")
+        }
+        let summary = try HookdProcess.run(["summary", "--arch", "sequential"])
+        #expect(summary.status == 64)
+        #expect(summary.stderr.contains("--arch sequential has its layers in a spec: use --spec FILE"), "\(summary.stderr)")
+    }
+
     @Test func missingDataDirectoryIsARuntimeErrorNamingIt() throws {
         let dir = try Scratch()
         let spec = try dir.write("spec.json", #"{"model": {"arch": "mlp", "layers": [784, 10]}, "data": {"format": "idx", "path": "/nonexistent/fashion"}}"#)

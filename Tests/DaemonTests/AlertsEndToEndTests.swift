@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Training-health alerts through the real daemon: a run built to blow up fails on `non_finite`,
-/// and its alert is served by `/alerts`, counted in `/runs/{id}` and `/metrics`, and logged.
+/// and its alert is served by `/alerts`, streamed on `/events`, counted in `/runs/{id}` and
+/// `/metrics`, and logged.
 @Suite(.serialized) struct AlertsEndToEndTests {
     private let runaway = """
         {"name": "runaway", "model": {"arch": "mlp", "layers": [784, 200, 10]},
@@ -15,8 +16,13 @@ import Testing
         let daemon = try fixture.start()
         defer { daemon.stop() }
         let c = daemon.client
+        let stream = try EventStreamClient(port: fixture.port)
+        _ = try stream.events(timeout: 5) { _ in stream.status != 0 }
         let id = try daemon.submit(runaway)
         let run = try daemon.waitForRun(id) { $0["status"] as? String == "failed" }
+        let events = try stream.events(timeout: 20) { events in
+            events.contains { $0.type == "run" && $0.json["status"] as? String == "failed" }
+        }
         let error = run["error"] as? String ?? ""
         #expect(error.contains("non_finite") && error.contains("at batch"), "\(error)")
         let counts = try #require(run["alerts"] as? [String: Any], "\(run)")
@@ -26,6 +32,14 @@ import Testing
         #expect(!alerts.isEmpty && alerts.allSatisfy { $0["run_id"] as? Int == id })
         let first = try #require(alerts.last)
         #expect(first["rule"] as? String == "non_finite" && (first["batch"] as? Int ?? 99) < 60, "\(first)")
+        // The same alert, as it was committed, on the live stream; before the run's `failed`.
+        let streamed = events.filter { $0.type == "alert" }.map(\.json)
+        #expect(streamed.count == alerts.count)
+        #expect(streamed.first?["run"] as? Int == id && streamed.first?["rule"] as? String == "non_finite")
+        #expect(streamed.first?["batch"] as? Int == first["batch"] as? Int && streamed.first?["path"] as? String == first["path"] as? String)
+        let alertIndex = events.firstIndex { $0.type == "alert" } ?? Int.max
+        let failedIndex = events.firstIndex { $0.type == "run" && $0.json["status"] as? String == "failed" } ?? -1
+        #expect(alertIndex < failedIndex)
         #expect(try c.get("/alerts").json["alerts"] as? [[String: Any]] != nil)
         #expect(try c.get("/alerts?run=x").status == 400)
         #expect(try c.get("/alerts?run=999").status == 404)

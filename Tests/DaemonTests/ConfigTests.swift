@@ -72,7 +72,7 @@ import Testing
         (#"{"listen": {"host": "fe80::1%eth0"}}"#, "$.listen.host", "zone id"),
         (#"{"listen": {"host": "::ffff:127.0.0.1"}}"#, "$.listen.host", "write it as 127.0.0.1"),
         (#"{"http": {"threads": "two"}}"#, "$.http.threads", "expected an integer"),
-        (#"{"http": {"max_streams": 120}}"#, "$.http.max_streams", "would leave fewer than 16 of http.connection_limit (127)"),
+        (#"{"http": {"max_streams": 990}}"#, "$.http.max_streams", "would leave fewer than 16 of http.connection_limit (1000)"),
         (#"{"http": {"event_history": 3}}"#, "$.http.event_history", "must be in 16...10000000"),
         (#"{"stats": {"on_error": "ignore"}}"#, "$.stats.on_error", "fail_run"),
         (#"{"stats": {"retry_seconds": -1}}"#, "$.stats.retry_seconds", "must be in 0...3600"),

@@ -26,6 +26,34 @@ struct HostileClientTests {
         }
     }
 
+    @Test(arguments: [
+        ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "bad_framing"),
+        ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x", "bad_content_length"),
+        ("GET /health HTTP/1.1\r\n\r\n", "missing_host"),
+    ])
+    func ambiguousFramingIsRefusedWithJSONAndClosed(request: String, code: String) throws {
+        try ServerFixture.withServer { _, port in
+            let client = try RawHTTPClient(port: port, timeout: 3)
+            // A pipelined request after the ambiguous one must not be answered: its start is unknowable.
+            try client.send(request + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 400)
+            #expect(response.headers["content-type"] == "application/json")
+            #expect(response.text.contains(#""code":"\#(code)""#), "\(response.text)")
+            #expect(response.headers["connection"]?.lowercased() == "close")
+            #expect(try client.waitForClose(), "closed after the refusal, the pipelined request unanswered")
+            try expectHealthy(port)
+        }
+    }
+
+    @Test func http10WithoutHostIsStillServed() throws {
+        try ServerFixture.withServer { _, port in
+            let client = try RawHTTPClient(port: port)
+            try client.send("GET /health HTTP/1.0\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+        }
+    }
+
     @Test func halfRequestsThenHangUpDoNotHurtOtherClients() throws {
         try ServerFixture.withServer { _, port in
             for half in [

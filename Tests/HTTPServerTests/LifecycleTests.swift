@@ -59,6 +59,32 @@ struct LifecycleTests {
         #expect(try RawHTTPClient(port: first.port!).exchange("GET", "/health").status == 200)
     }
 
+    @Test func stopLetsRequestsInFlightFinishAndRefusesNewConnections() throws {
+        var router = Router { _, _ in }
+        router.get("/slow") { _ in
+            usleep(800_000)
+            return .text("finished")
+        }
+        let server = HTTPServer(config: HTTPServerConfig(port: 0, threadCount: 2, threadNice: nil, logErrors: false), router: router)
+        try server.start()
+        let port = try #require(server.port)
+        let client = try RawHTTPClient(port: port)
+        try client.send(RawHTTPClient.request("GET", "/slow"))
+        usleep(200_000)  // the handler is running
+        let stopped = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            server.stop()
+            stopped.signal()
+        }
+        usleep(100_000)
+        // While it drains, a new client is refused at once rather than left waiting in the backlog.
+        #expect(throws: (any Error).self) { try RawHTTPClient(port: port).exchange("GET", "/slow") }
+        let response = try client.readResponse()
+        #expect(response.status == 200 && response.text == "finished", "the request in flight got its answer")
+        #expect(stopped.wait(timeout: .now() + 5) == .success)
+        #expect(!server.isRunning)
+    }
+
     @Test func deinitStopsTheServer() throws {
         var port: UInt16 = 0
         do {

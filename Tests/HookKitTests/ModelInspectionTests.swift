@@ -153,6 +153,6 @@ struct ModelInspectionTests {
         #expect(!out.requiresGrad)
         #expect(model.namedModules().map { "\($0.path)=\($0.module.isTraining)" } == before)
         // Running stats untouched by the eval-mode pass.
-        #expect(bn.batchesTracked == 0)
+        #expect(try bn.batchesTracked == 0)
     }
 }

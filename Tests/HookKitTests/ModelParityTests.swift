@@ -20,15 +20,14 @@ struct ModelParityTests {
         }
         #expect(model.leafModules().map(\.path) == modules.filter { $0[1] != "Sequential" }.map { $0[0] })
 
-        // State dict: fastai's names, shapes and order, less `num_batches_tracked` (a Swift counter here).
-        let torchState = try #require(f.config["state_dict"] as? [[Any]])
-        let kept = torchState.filter { !($0[0] as! String).hasSuffix("num_batches_tracked") }
+        // State dict: fastai's names, shapes and order, `num_batches_tracked` included.
+        let kept = try #require(f.config["state_dict"] as? [[Any]])
         #expect(model.stateDict().map(\.name) == kept.map { $0[0] as! String })
         #expect(model.stateDict().map(\.tensor.shape) == kept.map { $0[1] as! [Int] })
         #expect(totalParams(model).count == f.config["params_bn"] as! Int)
 
         var state: [String: Tensor] = [:]
-        for key in f.keys where key.hasPrefix("param:") && !key.hasSuffix("num_batches_tracked") {
+        for key in f.keys where key.hasPrefix("param:") {
             state[String(key.dropFirst(6))] = try f.tensor(key)
         }
         try model.loadStateDict(state)
@@ -62,7 +61,7 @@ struct ModelParityTests {
             let name = String(key.dropFirst(13))
             if name.hasSuffix(".num_batches_tracked") {
                 let norm = try #require(model.module(at: String(name.dropLast(20))) as? BatchNorm)
-                #expect(Double(norm.batchesTracked) == (try f.doubles(key)[0]), "\(key)")
+                #expect(Double(try norm.batchesTracked) == (try f.doubles(key)[0]), "\(key)")
             } else {
                 try expectClose(buffers[name], f, key)
             }
@@ -99,14 +98,13 @@ struct ModelParityTests {
         #expect((withBN.module(at: "0.0") as? Conv2d)?.bias == nil)
     }
 
-    /// torchvision's state-dict names and shapes, in order; `num_batches_tracked` buffers are
-    /// excluded because hookd keeps that counter in Swift (`BatchNorm.batchesTracked`), not as a tensor.
+    /// torchvision's state-dict names and shapes, in order, `num_batches_tracked` buffers included.
     @Test(arguments: [("resnet18", 11_689_512), ("resnet34", 21_797_672)])
     func resnetStateDictMatchesTorchvision(_ arch: String, _ count: Int) throws {
         let f = try OracleFixture("\(arch)_keys")
         let keys = try #require(f.root["keys"] as? [[String: Any]])
         #expect(keys.count == f.config["state_dict_entries"] as! Int)
-        let expected = keys.filter { !($0["name"] as! String).hasSuffix("num_batches_tracked") }
+        let expected = keys
         let model = arch == "resnet18" ? try HookKit.resnet18() : try HookKit.resnet34()
         let ours = model.stateDict()
         #expect(ours.map(\.name) == expected.map { $0["name"] as! String })

@@ -107,9 +107,9 @@ struct TrainingJobTests {
         #expect(try values(fresh).keys.contains("optimizer.exp_avg_sq.0"))
         #expect(fresh.optimizer.stepCount == trained.optimizer.stepCount)
         #expect(fresh.optimizer.stepCount == 4)
-        let norms = { (job: TrainingJob) in job.model.namedModules().compactMap { ($0.module as? BatchNorm)?.batchesTracked } }
-        #expect(norms(fresh) == norms(trained))
-        #expect(norms(trained) == [4, 4])
+        let norms = { (job: TrainingJob) throws in try job.model.namedModules().compactMap { try ($0.module as? BatchNorm)?.batchesTracked } }
+        #expect(try norms(fresh) == norms(trained))
+        #expect(try norms(trained) == [4, 4])
 
         // Both continue identically: one more Adam step from the same state gives the same weights.
         // (lr and beta1 are not checkpointed: a resumed fit's schedule sets them before each batch,
@@ -125,6 +125,28 @@ struct TrainingJobTests {
             try job.optimizer.step()
         }
         #expect(try values(fresh) == values(trained))
+    }
+
+    @Test func aCheckpointFromBeforeTheBatchNormCounterBufferStillRestores() throws {
+        let folder = try TempFolder()
+        let url = folder.url.appendingPathComponent("legacy.ckpt")
+        let spec = try Self.spec(hooks: "[]")
+        let trained = try TrainingJob(spec: spec)
+        try trained.train()
+        try trained.saveCheckpoint(to: url, position: trained.learner.position)
+        // Rewrite it as hookd wrote checkpoints before: the counters in metadata, not as tensors.
+        var legacy = try Checkpoint.load(from: url)
+        legacy.tensors.removeAll { $0.name.hasSuffix(".num_batches_tracked") }
+        for (path, module) in trained.model.namedModules() where module is BatchNorm {
+            legacy.metadata["bn_batches.\(path)"] = "4"
+        }
+        #expect(!legacy.metadata.keys.filter { $0.hasPrefix("bn_batches.") }.isEmpty)
+        try legacy.save(to: url)
+
+        let fresh = try TrainingJob(spec: spec)
+        #expect(try fresh.restoreCheckpoint(from: url) == trained.learner.position)
+        let norms = try fresh.model.namedModules().compactMap { try ($0.module as? BatchNorm)?.batchesTracked }
+        #expect(norms == [4, 4])
     }
 
     /// Stop after 3 of 8 batches, checkpoint, restore into a fresh job and resume: the final

@@ -70,9 +70,18 @@ struct ModuleTests {
 
     @Test func loadStateDictChecksNamesAndShapes() throws {
         let model = Sequential(try Linear(2, 2))
-        #expect(throws: TorchError.self) { try model.loadStateDict(["0.weight": try Tensor.zeros([3, 2])], strict: false) }
-        #expect(throws: TorchError.self) { try model.loadStateDict(["0.weight": try Tensor.zeros([2, 2])]) }
-        try model.loadStateDict(["0.weight": try Tensor.ones([2, 2]), "0.bias": try Tensor.zeros([2])])
+        let before = try (model[0] as! Linear).weight.floats()
+        #expect(throws: StateDictError.shape(key: "0.weight", model: [2, 2], given: [3, 2])) {
+            try model.loadStateDict(["0.bias": try Tensor.ones([2]), "0.weight": try Tensor.zeros([3, 2])], strict: false)
+        }
+        #expect(try (model[0] as! Linear).bias?.floats() != [1, 1], "a failed load copies nothing")
+        #expect(throws: StateDictError.keys(StateDictKeys(missing: ["0.weight", "0.bias"], unexpected: ["0.wieght"]))) {
+            try model.loadStateDict(["0.wieght": try Tensor.zeros([2, 2])])
+        }
+        #expect(try (model[0] as! Linear).weight.floats() == before)
+        let left = try model.loadStateDict(["0.weight": try Tensor.ones([2, 2]), "1.weight": try Tensor.ones([1])], strict: false)
+        #expect(left == StateDictKeys(missing: ["0.bias"], unexpected: ["1.weight"]))
         #expect(try (model[0] as! Linear).weight.floats() == [1, 1, 1, 1])
+        try model.loadStateDict(["0.weight": try Tensor.ones([2, 2]), "0.bias": try Tensor.zeros([2])])
     }
 }

@@ -148,6 +148,9 @@ int ct_avg_pool2d(ct_tensor x, const int64_t *kernel, const int64_t *stride, con
 /// Adaptive pooling to `size` (2 values): average (kind 0) or max (kind 1).
 int ct_adaptive_pool2d(ct_tensor x, const int64_t *size, int kind, ct_tensor *out);
 int ct_dropout(ct_tensor x, double p, bool training, ct_tensor *out);
+int ct_leaky_relu(ct_tensor x, double negative_slope, ct_tensor *out);
+/// GELU: exact (erf) unless `tanh_approximation`, as `nn.GELU(approximate=...)`.
+int ct_gelu(ct_tensor x, bool tanh_approximation, ct_tensor *out);
 int ct_embedding(ct_tensor weight, ct_tensor indices, int64_t padding_idx, ct_tensor *out);
 
 /// Reduction: 0 none, 1 mean, 2 sum (as at::Reduction).
@@ -204,6 +207,27 @@ void ct_set_num_threads(int n);
 int ct_get_num_threads(void);
 /// libtorch's version string, e.g. "1.13.1".
 const char *ct_version(void);
+
+/* ---------- PyTorch state_dict files ---------- */
+/// Names and tensors read from a file, in the file's order.
+typedef struct ct_state_dict_s *ct_state_dict;
+/// An owned byte buffer.
+typedef struct ct_bytes_s *ct_bytes;
+/// Reads a `torch.save(state_dict, f)` file (zip format; `OrderedDict` or `dict` of tensors).
+/// A legacy (pre-1.6) pickle, a non-zip or truncated file, or a value that is not a tensor is an
+/// error saying which.
+int ct_state_dict_read(const char *path, ct_state_dict *out);
+int ct_state_dict_count(ct_state_dict d);
+/// The name of entry `index`; valid while `d` lives.
+const char *ct_state_dict_name(ct_state_dict d, int index);
+/// The tensor of entry `index` (+1).
+int ct_state_dict_tensor(ct_state_dict d, int index, ct_tensor *out);
+void ct_state_dict_free(ct_state_dict d);
+/// Encodes `count` named tensors as a dict in torch.save's zip format (`torch.load` reads it).
+int ct_state_dict_encode(const char *const *names, const ct_tensor *tensors, int count, ct_bytes *out);
+const void *ct_bytes_data(ct_bytes b);
+size_t ct_bytes_count(ct_bytes b);
+void ct_bytes_free(ct_bytes b);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,17 @@ extension DaemonAPI {
             let record = try mapping { try core.reader.run(id) }
             return .json(runJSON(record, core.live.progress(id), core, detailed: true).data)
         }
+        router.get("/runs/{id}/weights") { request in
+            let id = try integer(try request.parameter("id"), name: "run id", range: 1...Int64.max)
+            let record = try mapping { try core.reader.run(id) }
+            // The path is the daemon's own, from its stats file; nothing from the request names a file.
+            guard let checkpoint = record.checkpointPath, FileManager.default.fileExists(atPath: checkpoint) else {
+                throw HTTPError.conflict("run \(id) has no checkpoint yet (one is written at each epoch end)", code: "no_checkpoint")
+            }
+            let data = try TrainingJob.exportWeights(fromCheckpoint: URL(fileURLWithPath: checkpoint))
+            return HTTPResponse(headers: ["Content-Type": "application/octet-stream",
+                                          "Content-Disposition": "attachment; filename=\"run-\(id)-weights.pt\""], body: data)
+        }
         router.delete("/runs/{id}") { request in
             let id = try integer(try request.parameter("id"), name: "run id", range: 1...Int64.max)
             switch try mapping({ try core.cancel(id) }) {

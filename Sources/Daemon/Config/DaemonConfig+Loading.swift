@@ -51,6 +51,7 @@ extension DaemonConfig {
             http.maxBodyBytes = try h.int("max_body_bytes", range: 1...(1 << 30)) ?? http.maxBodyBytes
             http.connectionLimit = try h.int("connection_limit", range: 1...65536) ?? http.connectionLimit
             http.connectionTimeoutSeconds = try h.int("connection_timeout_seconds", range: 0...86400) ?? http.connectionTimeoutSeconds
+            http.requestTimeoutSeconds = try h.int("request_timeout_seconds", range: 0...86400) ?? http.requestTimeoutSeconds
             http.threadCount = try h.int("threads", range: 1...64) ?? http.threadCount
             if h.has("cpus") { http.threadCPUs = try Self.cpus(h, "cpus") }
             if h.has("thread_nice") {

@@ -12,7 +12,8 @@ extension DaemonConfig {
             ("auth", .object([("token_file", .text(tokenFile)), ("token", token == nil ? .null : .string("<redacted>"))])),
             ("http", .object([
                 ("max_body_bytes", .int(http.maxBodyBytes)), ("connection_limit", .int(http.connectionLimit)),
-                ("connection_timeout_seconds", .int(http.connectionTimeoutSeconds)), ("threads", .int(http.threadCount)),
+                ("connection_timeout_seconds", .int(http.connectionTimeoutSeconds)),
+                ("request_timeout_seconds", .int(http.requestTimeoutSeconds)), ("threads", .int(http.threadCount)),
                 ("thread_nice", .int(http.threadNice)), ("cpus", Self.cpuList(http.threadCPUs)),
                 ("hook_wait_ms", .int(hookWaitMilliseconds)), ("max_streams", .int(maxStreams)),
                 ("event_history", .int(eventHistory)),

@@ -10,7 +10,9 @@ import StatsStore
 /// the README (section "Configuration") for the file format.
 public struct DaemonConfig: Sendable {
     /// HTTP listen address and limits (host, port, body bytes, connections, threads, nice).
-    public var http = HTTPServerConfig(connectionLimit: 127, threadCount: 2, threadNice: 10)
+    /// 1000 connections: hundreds of idle or trickling sockets must not lock others out (each costs
+    /// one descriptor and 32 KiB at most; `requestTimeoutSeconds` cuts the slow ones).
+    public var http = HTTPServerConfig(connectionLimit: 1000, threadCount: 2, threadNice: 10)
     /// The SQLite stats file; nil means `<stateDirectory>/hookd.sqlite`.
     public var databasePath: String?
     /// Checkpoints and per-run summaries live here.

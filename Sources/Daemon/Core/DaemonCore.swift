@@ -93,15 +93,22 @@ public final class DaemonCore: Sendable {
 
     /// Parses a run spec, stores it as a `queued` run and queues it; returns the run id.
     ///
-    /// - Throws: `SpecError` for a bad spec (with its JSON path; a relative `data.path` too),
+    /// - Throws: `SpecError` for a bad spec (with its JSON path; a relative `data.path` or
+    ///   `model.weights` too, or a weights file the daemon cannot read),
     ///   `DaemonError.shuttingDown`.
     public func submit(spec data: Data) throws -> Int64 {
         let spec = try RunSpec.parse(data)
         try spec.checkHooks(limit: config.maxHooks)
         // A relative path would mean the daemon's working directory (`/` under systemd), which
         // no client chose; `hookd train` keeps relative paths, against the caller's directory.
-        if let path = spec.data.path, !path.hasPrefix("/") {
-            throw SpecError(path: "$.data.path", message: "must be an absolute path for the daemon, got \"\(path)\"")
+        for (key, path) in [("$.data.path", spec.data.path), ("$.model.weights", spec.model.weights)] {
+            if let path, !path.hasPrefix("/") {
+                throw SpecError(path: key, message: "must be an absolute path for the daemon, got \"\(path)\"")
+            }
+        }
+        // Checked now so a typo is a 400; what the file holds is read when the run starts.
+        if let weights = spec.model.weights, !FileManager.default.isReadableFile(atPath: weights) {
+            throw SpecError(path: "$.model.weights", message: "\(weights): cannot read the file")
         }
         if isShuttingDown { throw DaemonError.shuttingDown }
         let id = try writer.createRun(name: spec.name, spec: spec.json)

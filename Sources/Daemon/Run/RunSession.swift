@@ -66,8 +66,14 @@ final class RunSession: RunParticipant {
         if case .object(let fields) = spec.source, fields["hooks"] == nil { spec.hooks = core.config.defaultHooks }
         core.logger.info("run \(runID) (\(spec.name)) loading data and building \(spec.model.arch.rawValue)")
         // The store is the record: keeping every row in memory too would grow for weeks.
-        return try TrainingJob(spec: spec, defaultThreads: core.config.trainingThreads, keepStatsInMemory: false,
-                               maxHooks: core.config.maxHooks)
+        // A resumed run's checkpoint holds the model: its weights file is not needed again.
+        let restoring = resume && FileManager.default.fileExists(atPath: core.checkpointURL(runID).path)
+        let job = try TrainingJob(spec: spec, defaultThreads: core.config.trainingThreads, keepStatsInMemory: false,
+                                  maxHooks: core.config.maxHooks, loadingWeights: !restoring)
+        if let weights = job.weights {
+            if weights.left.isEmpty { core.logger.info("run \(runID) weights: \(weights)") } else { core.logger.warning("run \(runID) weights: \(weights)") }
+        }
+        return job
     }
 
     // MARK: RunParticipant

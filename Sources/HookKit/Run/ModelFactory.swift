@@ -27,7 +27,25 @@ public enum ModelFactory {
             let model = try CNNModel(arch: spec.arch == .resnet18 ? .resnet18 : .resnet34, classes: n, inChannels: inputShape[0])
             if spec.frozen { try model.freezeBody() }
             return model
+        case .sequential:
+            let model = try sequentialModel(spec.sequentialLayers ?? [])
+            try checkShapes(model, spec.sequentialLayers ?? [], inputShape: inputShape, classes: classes)
+            return model
         }
+    }
+
+    /// Runs a batch of two dummy images through `model` (eval mode, no gradients), so a layer that
+    /// does not fit its input fails now, named by JSON path, module path and both shapes.
+    private static func checkShapes(_ model: Module, _ layers: [LayerSpec], inputShape: [Int], classes: Int) throws {
+        let output: Tensor
+        do {
+            output = try evaluating(model) { try model(try Tensor.zeros([2] + inputShape)) }
+        } catch let error as LayerError {
+            let path = LayerSpec.jsonPath(ofModule: error.path, in: layers, base: "$.model.layers") ?? "$.model.layers"
+            throw SpecError(path: path, message: "layer \(error.path) (\(error.type)) \(error.underlying.message) for input images of shape \(inputShape)")
+        }
+        try expect(output.shape == [2, classes], "$.model.layers",
+                   "the model outputs \(output.shape) for a batch of 2 images but must output [2, \(classes)] (the data has \(classes) classes)")
     }
 
     private static func expect(_ condition: Bool, _ path: String, _ message: String) throws {

@@ -13,6 +13,8 @@ public final class TrainingJob {
     public let optimizer: Optimizer
     public let learner: Learner
     public let stats: ActivationStats
+    /// What loading `model.weights` did (nil without weights).
+    public let weights: WeightsReport?
     /// The model summary on one input of the data's shape, taken before training.
     public let summary: ModelSummary
     /// The statistics each hook entry (by `Entry.id`) was asked to record, as its spec named them.
@@ -25,16 +27,19 @@ public final class TrainingJob {
     ///   - keepStatsInMemory: keep every record in `stats.records` too; a long run that records
     ///     into a sink (SQLite) passes false, or memory grows with every batch.
     ///   - maxHooks: the most hooks the spec may resolve to (`training.max_hooks`).
+    ///   - loadingWeights: false when a checkpoint will restore the model anyway (a resumed
+    ///     run), so `model.weights` is not read again and may have moved since.
     /// - Throws: `SpecError` for a spec that does not fit its data or model (naming the JSON
     ///   path), e.g. one hooking a module twice for one statistic (see `HookClaims`);
     ///   `DatasetError` for unreadable data, `TorchError` from libtorch.
     public init(spec: RunSpec, defaultThreads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                keepStatsInMemory: Bool = true, maxHooks: Int = HookClaims.defaultLimit) throws {
+                keepStatsInMemory: Bool = true, maxHooks: Int = HookClaims.defaultLimit, loadingWeights: Bool = true) throws {
         self.spec = spec
         Torch.threads = spec.train.threads ?? defaultThreads
         Torch.manualSeed(spec.train.seed)
         data = try Self.loadData(spec)
         model = try ModelFactory.make(spec.model, inputShape: data.inputShape, classes: data.classes.count)
+        weights = loadingWeights ? try spec.model.loadWeights(into: model) : nil
         optimizer = try Self.makeOptimizer(spec.train, parameters: model.parameters())
         learner = Learner(model: model, data: data, optimizer: optimizer)
         // Explicit empty module list: only the spec's hooks record, none by default.

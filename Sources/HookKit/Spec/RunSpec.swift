@@ -64,7 +64,7 @@ public struct RunSpec: Sendable, Equatable {
 /// `model`: which architecture, and its shape.
 public struct ModelSpec: Sendable, Equatable {
     public enum Arch: String, Sendable, CaseIterable {
-        case simpleCNN = "simple_cnn", resnet18, resnet34, mlp
+        case simpleCNN = "simple_cnn", resnet18, resnet34, mlp, sequential
     }
 
     /// mlp: the activation between its Linear layers.
@@ -82,7 +82,15 @@ public struct ModelSpec: Sendable, Equatable {
     public var frozen: Bool
     /// mlp: layer sizes, input first.
     public var layers: [Int]?
+    /// sequential: the layers, in order (`layers` in the spec).
+    public var sequentialLayers: [LayerSpec]?
     public var activation: Activation
+    /// A PyTorch state_dict file loaded into the model before training.
+    public var weights: String?
+    /// Prepended to every key of the `weights` file (`"body."` for a torchvision resnet).
+    public var weightsPrefix: String
+    /// Refuse missing or unexpected keys (true), or load the keys that match (false).
+    public var weightsStrict: Bool
 
     init(_ r: JSONObjectReader) throws {
         guard let arch = try r.choice("arch", Arch.self) else { throw SpecError(path: r.child("arch"), message: "is required") }
@@ -93,9 +101,20 @@ public struct ModelSpec: Sendable, Equatable {
         batchNorm = try r.bool("batch_norm") ?? false
         classes = try r.int("classes", range: 1...1_000_000)
         frozen = try r.bool("frozen") ?? false
-        layers = try r.intArray("layers", range: 1...1_000_000)
+        if arch == .sequential {
+            sequentialLayers = try r.value("layers").map { try LayerSpec.parseList($0, path: r.child("layers")) }
+        } else {
+            layers = try r.intArray("layers", range: 1...1_000_000)
+        }
         activation = try r.choice("activation", Activation.self) ?? .relu
+        weights = try r.string("weights")
+        weightsPrefix = try r.string("weights_prefix") ?? ""
+        weightsStrict = try r.bool("weights_strict") ?? true
         try r.finish()
+        if weights?.isEmpty == true { throw SpecError(path: r.child("weights"), message: "must be a file path") }
+        for key in ["weights_prefix", "weights_strict"] where weights == nil && r.has(key) {
+            throw SpecError(path: r.child(key), message: "applies only with \"weights\"")
+        }
         if activation != .relu && arch != .mlp {
             throw SpecError(path: r.child("activation"), message: "applies to arch \"mlp\" only")
         }
@@ -112,6 +131,10 @@ public struct ModelSpec: Sendable, Equatable {
         case .mlp:
             guard let layers, layers.count >= 2 else {
                 throw SpecError(path: r.child("layers"), message: "mlp needs at least two sizes, e.g. [784, 200, 10]")
+            }
+        case .sequential:
+            guard sequentialLayers != nil else {
+                throw SpecError(path: r.child("layers"), message: "is required for arch \"sequential\", e.g. [{\"Flatten\": {}}, {\"Linear\": {\"in_features\": 784, \"out_features\": 10}}]")
             }
         case .resnet18, .resnet34:
             break

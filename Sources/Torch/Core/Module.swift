@@ -166,28 +166,30 @@ open class Module {
         return result
     }
 
-    /// Copies values into parameters and buffers by name; shapes must match.
+    /// Copies values into parameters and buffers by name, as PyTorch's `load_state_dict`.
     ///
+    /// Every shape is checked before anything is copied, so a failed load leaves the model as it was.
     /// - Parameter strict: when true, a missing or unexpected key is an error.
-    public func loadStateDict(_ values: [String: Tensor], strict: Bool = true) throws {
+    /// - Returns: the keys left out (empty when strict).
+    /// - Throws: `StateDictError`.
+    @discardableResult
+    public func loadStateDict(_ values: [String: Tensor], strict: Bool = true) throws -> StateDictKeys {
         let own = stateDict()
-        if strict {
-            let known = Set(own.map(\.name))
-            let unexpected = values.keys.filter { !known.contains($0) }.sorted()
-            let missing = own.map(\.name).filter { values[$0] == nil }
-            if !unexpected.isEmpty || !missing.isEmpty {
-                throw TorchError("load state", "missing keys \(missing), unexpected keys \(unexpected)")
+        let known = Set(own.map(\.name))
+        let left = StateDictKeys(missing: own.map(\.name).filter { values[$0] == nil },
+                                 unexpected: values.keys.filter { !known.contains($0) }.sorted())
+        if strict && !left.isEmpty { throw StateDictError.keys(left) }
+        for (name, tensor) in own {
+            if let source = values[name], source.shape != tensor.shape {
+                throw StateDictError.shape(key: name, model: tensor.shape, given: source.shape)
             }
         }
         try withNoGrad {
             for (name, tensor) in own {
-                guard let source = values[name] else { continue }
-                guard source.shape == tensor.shape else {
-                    throw TorchError("load state", "\(name): expected shape \(tensor.shape), got \(source.shape)")
-                }
-                try tensor.copy(from: source)
+                if let source = values[name] { try tensor.copy(from: source) }
             }
         }
+        return left
     }
 
     // MARK: Modes

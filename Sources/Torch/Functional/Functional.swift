@@ -45,6 +45,15 @@ public enum Functional {
     }
 
     /// Zeroes elements with probability `p` and scales the rest by 1/(1-p) when training.
+    public static func leakyReLU(_ x: Tensor, negativeSlope: Double) throws -> Tensor {
+        try make("leaky_relu") { ct_leaky_relu(x.handle, negativeSlope, $0) }
+    }
+
+    /// Exact GELU, or its tanh approximation (`approximate="tanh"`).
+    public static func gelu(_ x: Tensor, tanhApproximation: Bool = false) throws -> Tensor {
+        try make("gelu") { ct_gelu(x.handle, tanhApproximation, $0) }
+    }
+
     public static func dropout(_ x: Tensor, p: Double, training: Bool) throws -> Tensor {
         try make("dropout") { ct_dropout(x.handle, p, training, $0) }
     }

@@ -6,8 +6,6 @@ open class BatchNorm: Module {
     public let features: Int
     public let eps: Double
     public let momentum: Double
-    /// Batches seen in training (PyTorch's `num_batches_tracked`).
-    public private(set) var batchesTracked = 0
     private let expectedRanks: Set<Int>
 
     init(features: Int, eps: Double, momentum: Double, affine: Bool, trackRunningStats: Bool,
@@ -21,6 +19,8 @@ open class BatchNorm: Module {
         registerParameter("bias", affine ? try Tensor.zeros([features]).requiresGrad(true) : nil)
         registerBuffer("running_mean", trackRunningStats ? try Tensor.zeros([features]) : nil)
         registerBuffer("running_var", trackRunningStats ? try Tensor.ones([features]) : nil)
+        // A tensor, as in PyTorch, so state dicts and checkpoints carry it like the other buffers.
+        registerBuffer("num_batches_tracked", trackRunningStats ? try Tensor.zeros([], dtype: .int64) : nil)
     }
 
     public var weight: Tensor? { parameter("weight") }
@@ -28,16 +28,21 @@ open class BatchNorm: Module {
     public var runningMean: Tensor? { buffer("running_mean") }
     public var runningVar: Tensor? { buffer("running_var") }
 
-    /// Restores the batch counter from a checkpoint.
-    public func restoreBatchesTracked(_ count: Int) { batchesTracked = count }
+    /// Batches seen in training (PyTorch's `num_batches_tracked`); 0 without running statistics.
+    public var batchesTracked: Int {
+        get throws { try buffer("num_batches_tracked").map { Int(try $0.item()) } ?? 0 }
+    }
 
     override open func forward(_ input: Tensor) throws -> Tensor {
         let rank = input.rank
         guard expectedRanks.contains(rank) else {
             throw TorchError("batch_norm", "expected \(expectedRanks.sorted().map { "\($0)D" }.joined(separator: " or ")) input, got \(rank)D \(input.shape)")
         }
+        guard input.shape[1] == features else {
+            throw TorchError("batch_norm", "expects \(features) features on dim 1, got \(input.shape)")
+        }
         let useBatchStats = isTraining || runningMean == nil
-        if isTraining && runningMean != nil { batchesTracked += 1 }
+        if isTraining, let counter = buffer("num_batches_tracked") { try counter.add(1) }
         return try Functional.batchNorm(input, weight: weight, bias: bias, runningMean: runningMean,
                                         runningVar: runningVar, training: useBatchStats,
                                         momentum: momentum, eps: eps)

@@ -33,7 +33,10 @@ public final class Conv2d: Module {
     public var bias: Tensor? { parameter("bias") }
 
     override public func forward(_ input: Tensor) throws -> Tensor {
-        try Functional.conv2d(input, weight: weight, bias: bias, stride: stride, padding: padding,
+        guard input.rank == 4 || input.rank == 3, input.shape[input.rank - 3] == inChannels else {
+            throw TorchError("Conv2d", "expects input (N, \(inChannels), H, W), got \(input.shape)")
+        }
+        return try Functional.conv2d(input, weight: weight, bias: bias, stride: stride, padding: padding,
                               dilation: dilation, groups: groups)
     }
 }

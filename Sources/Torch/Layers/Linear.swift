@@ -23,6 +23,10 @@ public final class Linear: Module {
     public var bias: Tensor? { parameter("bias") }
 
     override public func forward(_ input: Tensor) throws -> Tensor {
-        try Functional.linear(input, weight: weight, bias: bias)
+        // Checked here so the error names both shapes, not libtorch's matrix sizes.
+        guard input.shape.last == inFeatures else {
+            throw TorchError("Linear", "expects input (*, \(inFeatures)), got \(input.shape)")
+        }
+        return try Functional.linear(input, weight: weight, bias: bias)
     }
 }

@@ -1,0 +1,99 @@
+import Foundation
+import Platform
+import Synchronization
+import Testing
+
+@testable import HTTPServer
+
+/// Hundreds of sockets that connect and say nothing, or send a request a line at a time, must not
+/// lock a new client out, and a trickling request ends at `requestTimeoutSeconds`.
+@Suite(.serialized) struct ConnectionExhaustionTests {
+    /// A plain TCP connection to the server, for holding and trickling.
+    final class Socket: Sendable {  // an immutable descriptor
+        let fd: Int32
+        init(port: UInt16) throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let connected = try ListenAddress("127.0.0.1").withSocketAddress(port: port) { connect(fd, $0, $1) }
+            guard fd >= 0, connected == 0 else { throw RawHTTPClient.Failure(description: "connect: errno \(errno)") }
+        }
+        deinit { close(fd) }
+
+        /// Sends text; false once the server has closed the connection.
+        @discardableResult
+        func send(_ text: String) -> Bool {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+        }
+
+        /// Whether the server closed it: EOF or reset, without waiting.
+        var isClosedByServer: Bool {
+            var byte: UInt8 = 0
+            let n = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
+            return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        }
+    }
+
+    /// Milliseconds a new client's `GET /health` takes, connect to answer.
+    func healthLatency(_ port: UInt16) throws -> Double {
+        let start = Date()
+        let response = try RawHTTPClient(port: port, timeout: 5).exchange("GET", "/health")
+        #expect(response.status == 200)
+        return Date().timeIntervalSince(start) * 1000
+    }
+
+    @Test(arguments: [(300, 0), (0, 300), (300, 300)])
+    func idleAndTricklingSocketsDoNotLockOthersOut(idle: Int, trickling: Int) throws {
+        OpenFileLimit.raise(toAtLeast: 4096)  // this process holds both ends of every socket
+        let config = HTTPServerConfig(port: 0, connectionLimit: 1000, requestTimeoutSeconds: 2, threadCount: 2,
+                                      threadNice: nil, logErrors: false)
+        try ServerFixture.withServer(config) { _, port in
+            let holders = try (0..<idle).map { _ in try Socket(port: port) }
+            let tricklers = try (0..<trickling).map { _ in try Socket(port: port) }
+            for socket in tricklers { socket.send("GET /health HTTP/1.1\r\nHost: x\r\n") }
+            let done = Atomic<Bool>(false)
+            let trickle = Thread {
+                // One header line per socket every 0.2 s: never idle, never finished.
+                while !done.load(ordering: .relaxed) {
+                    for socket in tricklers { socket.send("X-Slow: 1\r\n") }
+                    usleep(200_000)
+                }
+            }
+            trickle.start()
+            defer { done.store(true, ordering: .relaxed) }
+
+            var latencies: [Double] = []
+            let start = Date()
+            while Date().timeIntervalSince(start) < 1.5 {
+                latencies.append(try healthLatency(port))
+                usleep(50_000)
+            }
+            let worst = latencies.max() ?? 0
+            #expect(worst < 100, "a new client waited \(worst) ms (median \(latencies.sorted()[latencies.count / 2]) ms)")
+
+            // Past requestTimeoutSeconds (2 s) every held or trickling socket has been cut.
+            let deadline = Date().addingTimeInterval(4)
+            var open = holders + tricklers
+            while !open.isEmpty && Date() < deadline {
+                open.removeAll { $0.isClosedByServer }
+                usleep(100_000)
+            }
+            #expect(open.isEmpty, "\(open.count) of \(idle + trickling) slow sockets still open after \(Date().timeIntervalSince(start)) s")
+            #expect(Date().timeIntervalSince(start) < 4.5)
+            #expect(try healthLatency(port) < 100)
+        }
+    }
+
+    @Test func aKeepAliveConnectionBetweenRequestsIsTimedFromItsLastAnswer() throws {
+        let config = HTTPServerConfig(port: 0, requestTimeoutSeconds: 1, threadNice: nil, logErrors: false)
+        try ServerFixture.withServer(config) { _, port in
+            let client = try RawHTTPClient(port: port)
+            // Three requests 0.6 s apart on one connection: each arrives within its own second.
+            for _ in 0..<3 {
+                #expect(try client.exchange("GET", "/health").status == 200)
+                usleep(600_000)
+            }
+            // Idle for longer than the limit: cut.
+            #expect(try client.waitForClose())
+        }
+    }
+}
