@@ -167,7 +167,16 @@ import Testing
         #expect(violations == [], "CSP violations: \(String(describing: violations))")
         let errors = try page.evaluate("hookd.state.errors") as? [String]
         #expect(errors == [], "page errors: \(String(describing: errors))")
+
+        // Status changes of any run reach the runs table without a reload: a cancel, a new run.
+        let runRow = { (id: Int, status: String) in
+            "[...document.querySelectorAll('#runs tbody tr')].some((tr) => tr.dataset.run === '\(id)' && tr.cells[2].textContent === '\(status)')"
+        }
         _ = try daemon.client.delete("/runs/\(run)")
+        try page.waitFor("run \(run) cancelled in the table", runRow(run, "cancelled"), timeout: 30)
+        let next = try daemon.submit(try Self.spec())
+        try page.waitFor("run \(next) in the table", runRow(next, "running"), timeout: 60)
+        _ = try daemon.client.delete("/runs/\(next)")
     }
 
     /// JavaScript counting the non-transparent pixels of every canvas matching `selector`.

@@ -81,7 +81,6 @@ async function selectRun(id) {
   state.epoch = null;
   $('run-title').textContent = `run ${id}`;
   for (const row of $('runs').tBodies[0].rows) row.className = Number(row.dataset.run) === id ? 'selected' : '';
-  openEvents();
   await Promise.all([loadBatches(batchGroup.range), loadEpochs(), loadModel(), loadRuns()]);
 }
 
@@ -266,31 +265,32 @@ async function detach(id) {
 
 // Live events -------------------------------------------------------------------------------------
 
+// One stream for the page's lifetime: status changes of any run refresh the runs list, progress
+// updates any run's row, and the selected run's batches, statistics and hooks extend its charts.
 function openEvents() {
-  if (state.events) state.events.close();
-  const run = state.run;
-  const source = new EventSource(`/events?run=${run}`);
+  const source = new EventSource('/events');
   state.events = source;
   const live = $('live');
   const on = (type, handler) => source.addEventListener(type, (message) => {
-    if (run !== state.run) return;
     state.liveEvents++;
     try { handler(JSON.parse(message.data)); } catch (error) { report(`event ${type}`, error); }
   });
+  const ofSelectedRun = (handler) => (data) => { if (data.run === state.run) handler(data); };
   source.onopen = () => { live.textContent = 'live'; live.className = 'badge live'; };
   source.onerror = () => {
     live.className = 'badge';
     live.textContent = source.readyState === EventSource.CLOSED ? 'no live updates (GET /events refused)' : 'reconnecting…';
   };
   on('progress', (p) => {
+    showProgress(p);
+    if (p.run !== state.run) return;
     charts.loss.append('loss', p.batch, p.loss);
     charts.lr.append('lr', p.batch, p.lr);
     state.lastBatch = Math.max(state.lastBatch ?? -1, p.batch);
     if (state.epoch !== null && p.epoch !== state.epoch) loadEpochs().catch((e) => report('epochs', e));
     state.epoch = p.epoch;
-    showProgress(p);
   });
-  on('stats', (s) => {
+  on('stats', ofSelectedRun((s) => {
     if (s.kind !== state.kind) return;
     if (state.selected.includes(s.layer)) {
       for (const stat of layerStats) if (stat in s) charts[stat].append(s.layer, s.batch, s[stat]);
@@ -299,15 +299,16 @@ function openEvents() {
       colorDim.append(s.batch, s.histogram.counts);
       describeColorDim();
     }
-  });
+  }));
   on('run', (r) => {
     loadRuns().catch((e) => report('runs', e));
+    if (r.run !== state.run) return;
     if (endedStatuses.includes(r.status)) loadEpochs().catch((e) => report('epochs', e));
     if (r.status === 'running') loadModel().catch((e) => report('model', e));
   });
-  on('hook', () => loadModel().catch((e) => report('hooks', e)));
+  on('hook', ofSelectedRun(() => loadModel().catch((e) => report('hooks', e))));
   // The events after our last id are gone from the daemon's memory: read the series again.
-  on('gap', () => selectRun(run).catch((e) => report('reload', e)));
+  on('gap', () => { if (state.run) selectRun(state.run).catch((e) => report('reload', e)); });
 }
 
 // Start ---------------------------------------------------------------------------------------------
@@ -337,6 +338,7 @@ function setUp() {
 
 async function start() {
   setUp();
+  openEvents();
   const asked = Number(new URLSearchParams(location.search).get('run'));
   const [health, runs] = await Promise.all([api.get('/health'), loadRuns()]);
   const id = asked || health.active_run || (runs.length ? runs[runs.length - 1].id : null);
