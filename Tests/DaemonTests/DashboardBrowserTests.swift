@@ -151,6 +151,13 @@ import Testing
             """, timeout: 15)
         let windows = try #require(try page.evaluate("[hookd.charts.loss.graph.xAxisRange(), hookd.charts.lr.graph.xAxisRange()]") as? [[Double]])
         #expect(windows[0] == windows[1], "loss and lr zoom together: \(windows)")
+        // A double-click zooms out: the whole run again, downsampled, from its first batch.
+        try page.mouse("mousePressed", x: x0, y: y, clickCount: 2)
+        try page.mouse("mouseReleased", x: x0, y: y, clickCount: 2)
+        try page.waitFor("the whole run after zooming out", """
+            !hookd.charts.loss.graph.isZoomed('x') && hookd.charts.loss.series.get('loss').has(\(Int(points[0][0])))
+              && !hookd.charts.lr.graph.isZoomed('x')
+            """, timeout: 15)
 
         // Live points beyond twice the limit are thinned, newest kept: a week-long run stays light.
         let thinned = try #require(try page.evaluate("""

@@ -49,10 +49,11 @@ final class BrowserPage {
             """)
     }
 
-    /// A left-button mouse event at viewport coordinates `x`, `y` (CSS pixels), as a user's.
-    func mouse(_ type: String, x: Double, y: Double) throws {
+    /// A left-button mouse event at viewport coordinates `x`, `y` (CSS pixels), as a user's
+    /// (`clickCount` 2 on a press and release: a double-click).
+    func mouse(_ type: String, x: Double, y: Double, clickCount: Int = 1) throws {
         try browser.call("Input.dispatchMouseEvent", [
-            "type": type, "x": x, "y": y, "button": "left", "buttons": type == "mouseReleased" ? 0 : 1, "clickCount": 1,
+            "type": type, "x": x, "y": y, "button": "left", "buttons": type == "mouseReleased" ? 0 : 1, "clickCount": clickCount,
         ], session: session)
     }
 
