@@ -82,6 +82,17 @@ import Testing
               return [c.width, c.height, colors.size, hookd.colorDim.batch.length]; })()
             """) as? [Int])
         #expect(canvas[0] == canvas[3] && canvas[1] == 40 && canvas[2] >= 3, "colordim canvas \(canvas)")
+        // Bins bottom-up in viridis, whose green rises with the value: down the first column's
+        // pixels (row 39 - bin), green orders the bins as their log1p(count) does.
+        let greens = try #require(try page.evaluate("""
+            (() => { const c = document.getElementById('colordim'), d = c.getContext('2d').getImageData(0, 0, 1, 40).data;
+                     return Array.from({length: 40}, (_, bin) => d[4 * (39 - bin) + 1]); })()
+            """) as? [Int])
+        let byValue = values.indices.sorted { values[$0] < values[$1] }
+        for (lower, higher) in zip(byValue, byValue.dropFirst()) where values[lower] < values[higher] {
+            #expect(greens[lower] <= greens[higher], "bin \(lower) (\(values[lower])) vs bin \(higher) (\(values[higher]))")
+        }
+        #expect(Set(greens).count >= 3, "\(greens)")
 
         // A batch trained after the page opened appears without a reload: /events appends it.
         try page.waitFor("the event stream opens", "hookd.state.events.readyState === EventSource.OPEN", timeout: 15)
