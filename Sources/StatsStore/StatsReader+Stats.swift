@@ -8,21 +8,35 @@ extension StatsReader {
     // 3. with a limit L < n, row rn2 is kept when floor(rn2·(L-1)/(n-1)) differs from the
     //    previous row's: that keeps exactly L rows at ceil(i·(n-1)/(L-1)), i = 0…L-1 — evenly
     //    spaced, always the first (i = 0) and the last (i = L-1, the only row in its bucket).
-    static let statsSQL = """
+    // Parameters: ?1 run, ?2 path, ?3 kind, ?4 from, ?5 to, ?6 every, ?7 limit (NULL for all).
+    static func sampledSQL(columns: String, table: String, pathColumn: String) -> String {
+        """
         WITH f AS (
-            SELECT batch, \(StatColumns.list),
+            SELECT batch, \(columns),
                    row_number() OVER (ORDER BY batch) - 1 AS rn
-            FROM activation_stats
-            WHERE run_id = ?1 AND path = ?2 AND kind = ?3 AND batch >= ?4 AND batch <= ?5
+            FROM \(table)
+            WHERE run_id = ?1 AND \(pathColumn) = ?2 AND kind = ?3 AND batch >= ?4 AND batch <= ?5
         ), s AS (
             SELECT *, row_number() OVER (ORDER BY batch) - 1 AS rn2, count(*) OVER () AS n
             FROM f WHERE rn % ?6 = 0
         )
-        SELECT batch, \(StatColumns.list) FROM s
+        SELECT batch, \(columns) FROM s
         WHERE ?7 IS NULL OR n <= ?7 OR rn2 = 0
            OR (rn2 * (?7 - 1)) / (n - 1) <> ((rn2 - 1) * (?7 - 1)) / (n - 1)
         ORDER BY batch
         """
+    }
+
+    static let statsSQL = sampledSQL(columns: StatColumns.list, table: "activation_stats", pathColumn: "path")
+    static let histogramsSQL = sampledSQL(columns: "epoch, lo, hi, counts", table: "histograms", pathColumn: "module")
+
+    /// Throws `invalidArgument` for an `every` below 1 or a `limit` below 2.
+    static func checkSampling(every: Int = 1, limit: Int?) throws {
+        guard every >= 1 else { throw StatsStoreError.invalidArgument("every must be at least 1, got \(every)") }
+        if let limit, limit < 2 {
+            throw StatsStoreError.invalidArgument("limit must be at least 2 (first and last batch), got \(limit)")
+        }
+    }
 
     /// One layer's per-batch statistics, columnar.
     ///
@@ -37,10 +51,7 @@ extension StatsReader {
     /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument`.
     public func stats(run: Int64, layer: String, kind: HookKind = .forward, from: Int64? = nil,
                       to: Int64? = nil, every: Int = 1, limit: Int? = nil) throws -> StatsSeries {
-        guard every >= 1 else { throw StatsStoreError.invalidArgument("every must be at least 1, got \(every)") }
-        if let limit, limit < 2 {
-            throw StatsStoreError.invalidArgument("limit must be at least 2 (first and last batch), got \(limit)")
-        }
+        try Self.checkSampling(every: every, limit: limit)
         return try read { db in
             try requireRun(run, in: db)
             let range = (from: from ?? .min, to: to ?? .max)
@@ -88,15 +99,19 @@ extension StatsReader {
     }
 
     /// One layer's histograms within `from...to` (inclusive), in batch order.
+    ///
+    /// - Parameter limit: at most this many rows, evenly spaced by row, first and last kept
+    ///   (>= 2), as `stats` samples them; nil for all. The range is scanned (histograms are
+    ///   recorded far more rarely than scalars, so no index seeks are needed).
+    /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument`.
     public func histograms(run: Int64, layer: String, kind: HookKind = .forward, from: Int64? = nil,
-                           to: Int64? = nil) throws -> [HistogramRow] {
-        try read { db in
+                           to: Int64? = nil, limit: Int? = nil) throws -> [HistogramRow] {
+        try Self.checkSampling(limit: limit)
+        return try read { db in
             try requireRun(run, in: db)
-            let found = try rows(db, """
-                SELECT batch, epoch, lo, hi, counts FROM histograms
-                WHERE run_id = ?1 AND module = ?2 AND kind = ?3 AND batch >= ?4 AND batch <= ?5 ORDER BY batch
-                """, [.integer(run), .text(layer), .text(kind.rawValue), .integer(from ?? .min),
-                      .integer(to ?? .max)]) { s in
+            let found = try rows(db, Self.histogramsSQL,
+                                 [.integer(run), .text(layer), .text(kind.rawValue), .integer(from ?? .min),
+                                  .integer(to ?? .max), .integer(1), limit.map { .integer(Int64($0)) } ?? .null]) { s in
                 HistogramRow(runID: run, path: layer, kind: kind, batch: s.int64(at: 0), epoch: s.int64(at: 1),
                              lo: s.double(at: 2), hi: s.double(at: 3),
                              counts: JSONColumn.integers(s.string(at: 4) ?? "") ?? [])
