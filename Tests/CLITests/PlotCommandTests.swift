@@ -58,11 +58,11 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func chromiumRendersBothPlots() throws {
-        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
-            print("skipped: chromium is not installed (scripts/setup.sh --peers installs it)")
-            return
-        }
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile)
+
+    @Test(.enabled(if: chromium != nil, "chromium is not installed (scripts/setup.sh --peers installs it)"))
+    func chromiumRendersBothPlots() throws {
+        let chromium = try #require(Self.chromium)
         let dir = try Scratch()
         let db = try trainedFile(dir)
         for stat in ["std", "color_dim"] {
