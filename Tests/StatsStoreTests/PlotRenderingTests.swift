@@ -38,6 +38,28 @@ struct PlotRenderingTests {
         }
     }
 
+    @Test("on a series with gaps too, histograms and stats pick the same batches (one seek per row)")
+    func histogramLimitOnAGappySeries() throws {
+        let dir = try TempDir()
+        let path = dir.path("stats.db")
+        let writer = try StatsWriter(path: path)
+        let run = try writer.createRun(name: "gaps", spec: "{}")
+        // Dense to 500, then every 37th batch (a hook with `every`), to 20,000.
+        let batches = Array(0..<500) + Array(stride(from: 500, to: 20_000, by: 37)).map(Int64.init)
+        for b in batches {
+            writer.record(statRows(run: run, batches: b..<b + 1))
+            writer.record(HistogramRow(runID: run, path: "0.0", kind: .forward, batch: b, epoch: 0, counts: [b]))
+        }
+        try writer.close()
+        let reader = try StatsReader(path: path)
+        for (from, to, limit) in [(nil, nil, 2), (nil, nil, 50), (Int64(100), Int64(9_000), 77), (nil, nil, 5_000)] as [(Int64?, Int64?, Int)] {
+            let histograms = try reader.histograms(run: run, layer: "0.0", from: from, to: to, limit: limit)
+            #expect(histograms.map(\.batch) == (try reader.stats(run: run, layer: "0.0", from: from, to: to, limit: limit).batch),
+                    "from \(from ?? -1) to \(to ?? -1) limit \(limit)")
+            #expect(histograms.allSatisfy { $0.counts == [$0.batch] })
+        }
+    }
+
     @Test("a line chart has one point per batch, or per sample with limit")
     func lineChartPoints() throws {
         let dir = try TempDir()
