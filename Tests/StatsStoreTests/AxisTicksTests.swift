@@ -30,5 +30,19 @@ struct AxisTicksTests {
     @Test func escapingLeavesNothingThatEndsAnAttributeOrOpensAnElement() {
         #expect(SVGWriter.escape(#"a<b>&"c'"#) == "a&lt;b&gt;&amp;&quot;c&apos;")
         #expect(SVGWriter.escape("x\u{0}y\u{1B}z\tw") == "x\u{FFFD}y\u{FFFD}z&#9;w")
+        #expect(SVGWriter.escape("0.0 é \u{FFFF}") == "0.0 é \u{FFFD}")
+    }
+
+    @Test func coordinatesHaveAtMostTwoDecimals() {
+        #expect([67.5, 12, -0.004, -1.05, 0.1 + 0.2, 448.999, 3.14159, .nan].map(SVGWriter.number)
+            == ["67.5", "12", "0", "-1.05", "0.3", "449", "3.14", "0"])
+    }
+
+    @Test("viridis: matplotlib's ends, 256 steps")
+    func viridis() {
+        #expect(Viridis.hex(0) == "#440154" && Viridis.hex(1) == "#fde725" && Viridis.hex(.nan) == "#440154")
+        #expect(Viridis.hex(0.5) == "#21918c" && Viridis.hex(2) == "#fde725")
+        // 256 entries; a few neighbours round to the same 8-bit colour.
+        #expect(Set((0...1000).map { Viridis.hex(Double($0) / 1000) }).count >= 250)
     }
 }

@@ -42,6 +42,9 @@ struct SVGWriter {
     /// XML-escapes `raw`; characters XML 1.0 cannot hold at all (C0 controls but tab, newline and
     /// carriage return, lone surrogates cannot occur in a String) become U+FFFD.
     static func escape(_ raw: String) -> String {
+        // Most values (numbers, colours) need nothing: 0xEF starts U+FFFE and U+FFFF in UTF-8.
+        let special: (UInt8) -> Bool = { $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0xEF }
+        guard raw.utf8.contains(where: special) else { return raw }
         var out = ""
         out.reserveCapacity(raw.utf8.count)
         for scalar in raw.unicodeScalars {
@@ -59,9 +62,17 @@ struct SVGWriter {
         return out
     }
 
-    /// A coordinate with at most two decimals: enough for a screen, a third of the bytes.
+    /// A coordinate with at most two decimals and no trailing zeros (`67.5`, `12`): enough for
+    /// a screen, a third of the bytes. Formatted by hand: a colorful dimension has thousands.
     static func number(_ value: Double) -> String {
-        let rounded = (value * 100).rounded() / 100
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.2f", rounded)
+        guard value.isFinite, Swift.abs(value) < 1e15 else { return "0" }
+        let cents = Int((Swift.abs(value) * 100).rounded())
+        let sign = value < 0 && cents != 0 ? "-" : ""
+        let (whole, fraction) = cents.quotientAndRemainder(dividingBy: 100)
+        switch fraction {
+        case 0: return "\(sign)\(whole)"
+        case let f where f % 10 == 0: return "\(sign)\(whole).\(f / 10)"
+        case let f: return "\(sign)\(whole).\(f < 10 ? "0" : "")\(f)"
+        }
     }
 }
