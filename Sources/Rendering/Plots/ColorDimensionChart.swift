@@ -38,8 +38,9 @@ struct ColorDimensionChart {
             }
         }
         let valueTicks = AxisTicks(low: matrix.lo, high: matrix.hi)
-        let yTicks = valueTicks.values.filter { $0 >= matrix.lo && $0 <= matrix.hi }.map {
-            ChartFrame.Tick(position: ($0 - matrix.lo) / (matrix.hi - matrix.lo), label: valueTicks.label($0))
+        let range = matrix.hi > matrix.lo ? matrix.hi - matrix.lo : 1  // a row's bins are validated; a hand-written one may not be
+        let yTicks = valueTicks.values.filter { $0 >= matrix.lo && $0 <= matrix.lo + range }.map {
+            ChartFrame.Tick(position: ($0 - matrix.lo) / range, label: valueTicks.label($0))
         }
         // About six batch labels, at column centres (columns are evenly spaced by index, as fastai's image).
         let labelled = Array(Set((0..<Swift.min(6, columns)).map { k in
