@@ -45,9 +45,9 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let report = try OfflineReport(databasePath: db)
-            guard let run = try runID ?? report.reader.latestRunID() else { throw StatsStoreError.noRuns }
-            let svg = try LayerPlot.svg(reader: report.reader, run: run, layer: layer, kind: kind, stat: stat,
+            let reader = try StatsReader(path: db)
+            guard let run = try runID ?? reader.latestRunID() else { throw StatsStoreError.noRuns }
+            let svg = try LayerPlot.svg(reader: reader, run: run, layer: layer, kind: kind, stat: stat,
                                         from: from, to: to, limit: limit)
             if let output {
                 try Data(svg.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
