@@ -130,9 +130,11 @@ def main():
             seconds[mode].append(took)
             print(f"run {run_id:2d} {mode:7s} streams: {took:6.2f} s", flush=True)
         a, b = statistics.median(seconds["without"]), statistics.median(seconds["with"])
+        # ABBA: the i-th run with streams and the i-th without are neighbours in time.
         pairs = [w / wo - 1 for w, wo in zip(seconds["with"], seconds["without"])]
-        print(f"median training time: without {a:.2f} s, with {args.streams}+1 streams {b:.2f} s: "
-              f"{(b / a - 1) * 100:+.1f}% (paired runs {min(pairs) * 100:+.1f}% to {max(pairs) * 100:+.1f}%); "
+        print(f"slowdown with {args.streams}+1 streams: median of {len(pairs)} neighbouring pairs "
+              f"{statistics.median(pairs) * 100:+.1f}% ({min(pairs) * 100:+.1f}% to {max(pairs) * 100:+.1f}%); "
+              f"median run {a:.2f} s without, {b:.2f} s with; "
               f"each drained stream got {statistics.median(streamed) / args.streams / 1e6:.1f} MB per run")
     finally:
         daemon.terminate()

@@ -27,6 +27,7 @@ import Testing
         for (target, status, code) in [
             ("/plots/0.0.svg?stat=median", 400, "invalid_parameter"),
             ("/plots/0.0.svg?limit=1", 400, "invalid_parameter"),
+            ("/plots/0.0.svg?limit=10001", 400, "invalid_parameter"),  // a bounded image over HTTP
             ("/plots/0.0.svg?kind=sideways", 400, "invalid_parameter"),
             ("/plots/9.9.svg", 404, "layer_not_found"),
             ("/plots/0.0.svg?run=999", 404, "run_not_found"),
