@@ -18,13 +18,13 @@ import os
 import random
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import time
 import urllib.request
 
+from bench_daemon import serving, tiny_run_file
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PORT = 18962
 
 BY_ROW_SQL = """
 WITH f AS (
@@ -43,13 +43,7 @@ def main():
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="hookd-plotlimit-")
     try:
-        spec = {"name": "long", "model": {"arch": "simple_cnn", "channels": [1, 4, 8, 4], "batch_norm": True},
-                "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4, "train_count": 80, "valid_count": 16},
-                "train": {"epochs": 1, "batch_size": 8, "threads": 1}}
-        db_path = os.path.join(work, "hookd.sqlite")
-        with open(os.path.join(work, "spec.json"), "w") as f:
-            json.dump(spec, f)
-        subprocess.run([args.hookd, "train", os.path.join(work, "spec.json"), "--db", db_path], check=True, capture_output=True)
+        db_path = tiny_run_file(args.hookd, work)
         rng = random.Random(1)
         db = sqlite3.connect(db_path)
         db.executemany("INSERT OR REPLACE INTO activation_stats (run_id, path, kind, batch, epoch, mean, std, near_zero, min, max) "
@@ -66,24 +60,13 @@ def main():
             t = time.perf_counter()
             by_row = [row[0] for row in db.execute(BY_ROW_SQL, {"l": 100})]
             by_row_ms = (time.perf_counter() - t) * 1000
-        config = {"listen": {"host": "127.0.0.1", "port": PORT},
-                  "storage": {"database": db_path, "state_directory": os.path.join(work, "state")}}
-        with open(os.path.join(work, "hookd.json"), "w") as f:
-            json.dump(config, f)
-        daemon = subprocess.Popen([args.hookd, "serve", "--config", os.path.join(work, "hookd.json")], stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with serving(args.hookd, work, db_path) as port:
             print(f"| query on {args.rows:,} batches of one layer | batches | SVG bytes | ms |")
             print("|---|---|---|---|")
             print(f"| by-row window query over histograms, limit=100 (sqlite3, no SVG) | {len(by_row)} | | {by_row_ms:.1f} |")
             for query in ["stat=color_dim&limit=100", "stat=color_dim&limit=1000", "stat=mean&limit=100", "stat=mean&limit=1000"]:
                 t = time.perf_counter()
-                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/plots/0.0.svg?run=1&{query}") as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/plots/0.0.svg?run=1&{query}") as response:
                     body = response.read().decode()
                 ms = (time.perf_counter() - t) * 1000
                 columns = body.count('class="column"') if "color_dim" in query else body.split('class="series" d="')[1].count("L") + 1
@@ -92,9 +75,6 @@ def main():
                     batches = [int(part.split('"')[0]) for part in body.split('data-batch="')[1:]]
                     assert batches == by_row, "the plot's columns differ from the by-row sampling"
                 print(f"| hookd GET /plots/0.0.svg?{query} (uncached, HTTP included) | {columns} | {len(body):,} | {ms:.1f} |")
-        finally:
-            daemon.terminate()
-            daemon.wait()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
