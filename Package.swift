@@ -72,18 +72,22 @@ let package = Package(
         // Benchmarks (bench/): the stats writer's throughput, compared with bench/store_peer.c.
         .executableTarget(name: "StoreBench", dependencies: ["StatsStore", "Statistics"], path: "bench/StoreBench"),
 
+        // What the plot tests read of an SVG, through Foundation's XML parser (shared by three test targets).
+        .target(name: "SVGInspection", path: "Tests/SVGInspection"),
+
         .testTarget(name: "TorchTests", dependencies: ["Torch", "Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Statistics"]),
         .testTarget(name: "HookKitTests", dependencies: ["HookKit", "Statistics", "Health"]),
-        .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore", "Statistics", "Rendering"]),
+        .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore", "Statistics", "Rendering", "SVGInspection"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform"]),
         // HTTPServer directly too: the test client connects through its ListenAddress.
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "Platform", "StatsStore", "Statistics", "Rendering", "Health"]),
-        .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore", "Statistics", "Health"]),
-        // Drives the real hookd binary (built next to the test bundle) as users do.
-        .testTarget(name: "CLITests", dependencies: ["StatsStore"], exclude: ["Fixtures"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "Platform", "StatsStore", "Statistics", "Rendering", "Health", "SVGInspection"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore", "Statistics", "Health", "Rendering", "Torch", "Datasets"]),
+        // Drives the real hookd binary (built next to the test bundle) as users do; Datasets
+        // decodes the PNGs headless Chromium renders of its plots.
+        .testTarget(name: "CLITests", dependencies: ["StatsStore", "Datasets", "SVGInspection"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

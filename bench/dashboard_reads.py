@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """The dashboard's first reads on a long run: GET /runs/{id}/batches?limit=1000 and
-GET /histograms/{layer}?limit=400 (index-seek sampling, `SeekSampledQuery`) against the by-row
+GET /histograms/{layer}?limit=400 (index-seek sampling, `SampledTable`) against the by-row
 window query they first used (run through Python's sqlite3, the same libsqlite3), on one file.
 
     /usr/bin/python3 bench/dashboard_reads.py [--rows 1000000] [--histograms 200000] [--hookd PATH]
 
-1. `hookd train` a tiny synthetic spec with a histogram hook into a temporary stats file, then
-   adds --rows batch metrics and --histograms histograms of layer 0.0.
+1. `hookd train` a tiny synthetic spec into a temporary stats file (schema, run 1), then adds
+   --rows batch metrics and --histograms histograms of layer 0.0.
 2. Times the by-row query for each, then `hookd serve` on the file: the first (uncached) GET of
    each URL, HTTP included; the picks must equal the by-row query's (one row per batch).
 Needs `swift build -c release` (or --hookd .build/debug/hookd).
@@ -15,12 +15,12 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import sqlite3
-import subprocess
 import tempfile
 import time
 import urllib.request
+
+from bench_daemon import serving, tiny_run_file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -35,12 +35,6 @@ def by_row(table, key, columns):
     """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -49,14 +43,7 @@ def main():
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="hookd-dashreads-")
     try:
-        spec = {"name": "long", "model": {"arch": "simple_cnn", "channels": [1, 4, 8, 4], "batch_norm": True},
-                "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4, "train_count": 80, "valid_count": 16},
-                "train": {"epochs": 1, "batch_size": 8, "threads": 1},
-                "hooks": [{"modules": ["0.0"], "kind": "forward", "stats": ["histogram"], "every": 1}]}
-        db_path = os.path.join(work, "hookd.sqlite")
-        with open(os.path.join(work, "spec.json"), "w") as f:
-            json.dump(spec, f)
-        subprocess.run([args.hookd, "train", os.path.join(work, "spec.json"), "--db", db_path], check=True, capture_output=True)
+        db_path = tiny_run_file(args.hookd, work)
         db = sqlite3.connect(db_path)
         db.executemany("INSERT OR REPLACE INTO batch_metrics (run_id, batch, epoch, loss, lr) VALUES (1, ?, 0, 0.5, 0.001)",
                        ((b,) for b in range(args.rows)))
@@ -78,19 +65,7 @@ def main():
             for name, _, limit, sql in cases:
                 t = time.perf_counter()
                 old[name] = ([row[0] for row in db.execute(sql, {"l": limit})], (time.perf_counter() - t) * 1000)
-        port = free_port()
-        config = {"listen": {"host": "127.0.0.1", "port": port},
-                  "storage": {"database": db_path, "state_directory": os.path.join(work, "state")}}
-        with open(os.path.join(work, "hookd.json"), "w") as f:
-            json.dump(config, f)
-        daemon = subprocess.Popen([args.hookd, "serve", "--config", os.path.join(work, "hookd.json")], stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with serving(args.hookd, work, db_path) as port:
             print(f"| read ({args.rows:,} batch metrics, {args.histograms:,} histograms of 0.0) | rows | by-row query ms | hookd GET ms (uncached, HTTP included) | ratio |")
             print("|---|---|---|---|---|")
             for name, url, _, _ in cases:
@@ -106,9 +81,6 @@ def main():
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{zoom}") as response:
                 rows = len(json.loads(response.read())["batch"])
             print(f"| `GET {zoom}` (a zoom) | {rows} | | {(time.perf_counter() - t) * 1000:.1f} | |")
-        finally:
-            daemon.terminate()
-            daemon.wait()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

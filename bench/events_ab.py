@@ -15,12 +15,13 @@ import select
 import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.request
+
+from bench_daemon import serving
 
 SPEC = {
     "name": "events-ab",
@@ -29,12 +30,6 @@ SPEC = {
     "train": {"epochs": 1, "batch_size": 64, "optimizer": "adam", "lr": 0.003, "seed": 42},
     "hooks": [{"modules": "params", "kind": "forward", "stats": ["mean", "std", "near_zero", "histogram"], "every": 1}],
 }
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def http(port, method, path, body=None):
@@ -102,18 +97,7 @@ def main():
     ap.add_argument("--streams", type=int, default=50)
     args = ap.parse_args()
     state = tempfile.mkdtemp(prefix="hookd-events-ab-")
-    port = free_port()
-    config = os.path.join(state, "hookd.json")
-    with open(config, "w") as f:
-        json.dump({"listen": {"port": port}, "storage": {"state_directory": state}}, f)
-    daemon = subprocess.Popen([args.binary, "serve", "--config", config], stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                http(port, "GET", "/health")
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serving(args.binary, state) as port:
         seconds = {"without": [], "with": []}
         streamed = []
         order = ["without", "with", "with", "without"] * args.rounds
@@ -126,17 +110,16 @@ def main():
                 time.sleep(0.5)  # the last commits reach the readers
                 streams.close()
                 streamed.append(streams.bytes)
-            took = train_seconds(os.path.join(state, "hookd.sqlite"), run_id)
+            took = train_seconds(os.path.join(state, "state", "hookd.sqlite"), run_id)
             seconds[mode].append(took)
             print(f"run {run_id:2d} {mode:7s} streams: {took:6.2f} s", flush=True)
         a, b = statistics.median(seconds["without"]), statistics.median(seconds["with"])
+        # ABBA: the i-th run with streams and the i-th without are neighbours in time.
         pairs = [w / wo - 1 for w, wo in zip(seconds["with"], seconds["without"])]
-        print(f"median training time: without {a:.2f} s, with {args.streams}+1 streams {b:.2f} s: "
-              f"{(b / a - 1) * 100:+.1f}% (paired runs {min(pairs) * 100:+.1f}% to {max(pairs) * 100:+.1f}%); "
+        print(f"slowdown with {args.streams}+1 streams: median of {len(pairs)} neighbouring pairs "
+              f"{statistics.median(pairs) * 100:+.1f}% ({min(pairs) * 100:+.1f}% to {max(pairs) * 100:+.1f}%); "
+              f"median run {a:.2f} s without, {b:.2f} s with; "
               f"each drained stream got {statistics.median(streamed) / args.streams / 1e6:.1f} MB per run")
-    finally:
-        daemon.terminate()
-        daemon.wait(timeout=60)
 
 
 if __name__ == "__main__":

@@ -15,14 +15,14 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import time
 import urllib.request
 
+from bench_daemon import serving, tiny_run_file
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOOKD = os.path.join(ROOT, ".build", "release", "hookd")
-PORT = 18961
 
 # The by-row downsampling hookd used before (every = 1).
 OLD_SQL = """
@@ -41,13 +41,7 @@ def main():
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="hookd-statslimit-")
     try:
-        spec = {"name": "long", "model": {"arch": "simple_cnn", "channels": [1, 4, 8, 4], "batch_norm": True},
-                "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4, "train_count": 80, "valid_count": 16},
-                "train": {"epochs": 1, "batch_size": 8, "threads": 1}}
-        db_path = os.path.join(work, "hookd.sqlite")
-        with open(os.path.join(work, "spec.json"), "w") as f:
-            json.dump(spec, f)
-        subprocess.run([HOOKD, "train", os.path.join(work, "spec.json"), "--db", db_path], check=True, capture_output=True)
+        db_path = tiny_run_file(HOOKD, work)
         db = sqlite3.connect(db_path)
         db.executemany("INSERT OR REPLACE INTO activation_stats (run_id, path, kind, batch, epoch, mean, std, near_zero, min, max) "
                        "VALUES (1, '0.0', 'forward', ?, 0, 1.0, 2.0, 0.5, 0.0, 1.0)", ((b,) for b in range(args.rows)))
@@ -59,32 +53,18 @@ def main():
             t = time.perf_counter()
             old = [row[0] for row in db.execute(OLD_SQL, {"l": 100})]
             old_ms = (time.perf_counter() - t) * 1000
-        config = {"listen": {"host": "127.0.0.1", "port": PORT},
-                  "storage": {"database": db_path, "state_directory": os.path.join(work, "state")}}
-        with open(os.path.join(work, "hookd.json"), "w") as f:
-            json.dump(config, f)
-        daemon = subprocess.Popen([HOOKD, "serve", "--config", os.path.join(work, "hookd.json")], stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with serving(HOOKD, work, db_path) as port:
             print(f"| query on {args.rows:,} rows of one layer | rows | ms |")
             print("|---|---|---|")
             print(f"| old by-row window query, limit=100 (sqlite3) | {len(old)} | {old_ms:.1f} |")
             for query in ["limit=100", "limit=1000", f"limit=100&from={args.rows // 2}&to={args.rows // 2 + args.rows // 10}"]:
                 t = time.perf_counter()
-                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/stats/0.0?run=1&{query}") as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/stats/0.0?run=1&{query}") as response:
                     body = json.loads(response.read())
                 if query == "limit=100":
                     # One row per batch: the seek sampling must pick exactly the old query's rows.
                     assert body["batch"] == old, "hookd's limit=100 differs from the by-row query"
                 print(f"| hookd GET /stats/0.0?{query} (uncached, HTTP included) | {len(body['batch'])} | {(time.perf_counter() - t) * 1000:.1f} |")
-        finally:
-            daemon.terminate()
-            daemon.wait()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

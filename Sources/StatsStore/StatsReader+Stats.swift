@@ -2,27 +2,13 @@ import Statistics
 
 /// Activation statistics and histograms.
 extension StatsReader {
-    // Downsampling happens in SQL so a long run never crosses into Swift whole:
-    // 1. `f` numbers the rows in [from, to] by batch (rn = 0, 1, …);
-    // 2. `s` keeps every `every`-th of them and renumbers (rn2) with the total n;
-    // 3. with a limit L < n, row rn2 is kept when floor(rn2·(L-1)/(n-1)) differs from the
-    //    previous row's: that keeps exactly L rows at ceil(i·(n-1)/(L-1)), i = 0…L-1 — evenly
-    //    spaced, always the first (i = 0) and the last (i = L-1, the only row in its bucket).
-    static let statsSQL = """
-        WITH f AS (
-            SELECT batch, \(StatColumns.list),
-                   row_number() OVER (ORDER BY batch) - 1 AS rn
-            FROM activation_stats
-            WHERE run_id = ?1 AND path = ?2 AND kind = ?3 AND batch >= ?4 AND batch <= ?5
-        ), s AS (
-            SELECT *, row_number() OVER (ORDER BY batch) - 1 AS rn2, count(*) OVER () AS n
-            FROM f WHERE rn % ?6 = 0
-        )
-        SELECT batch, \(StatColumns.list) FROM s
-        WHERE ?7 IS NULL OR n <= ?7 OR rn2 = 0
-           OR (rn2 * (?7 - 1)) / (n - 1) <> ((rn2 - 1) * (?7 - 1)) / (n - 1)
-        ORDER BY batch
-        """
+    /// Throws `invalidArgument` for an `every` below 1 or a `limit` below 2.
+    static func checkSampling(every: Int = 1, limit: Int?) throws {
+        guard every >= 1 else { throw StatsStoreError.invalidArgument("every must be at least 1, got \(every)") }
+        if let limit, limit < 2 {
+            throw StatsStoreError.invalidArgument("limit must be at least 2 (first and last batch), got \(limit)")
+        }
+    }
 
     /// One layer's per-batch statistics, columnar.
     ///
@@ -37,24 +23,22 @@ extension StatsReader {
     /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument`.
     public func stats(run: Int64, layer: String, kind: HookKind = .forward, from: Int64? = nil,
                       to: Int64? = nil, every: Int = 1, limit: Int? = nil) throws -> StatsSeries {
-        guard every >= 1 else { throw StatsStoreError.invalidArgument("every must be at least 1, got \(every)") }
-        if let limit, limit < 2 {
-            throw StatsStoreError.invalidArgument("limit must be at least 2 (first and last batch), got \(limit)")
-        }
+        try Self.checkSampling(every: every, limit: limit)
         return try read { db in
             try requireRun(run, in: db)
             let range = (from: from ?? .min, to: to ?? .max)
+            let key: [SQLiteValue] = [.integer(run), .text(layer), .text(kind.rawValue)]
             var series = StatsSeries(runID: run, layer: layer, kind: kind)
-            var sampled = false
-            if every == 1, let limit { sampled = try sample(into: &series, db: db, range: range, limit: limit) }
-            if !sampled {
-                let statement = try db.prepare(Self.statsSQL)
-                try statement.bind([.integer(run), .text(layer), .text(kind.rawValue), .integer(range.from),
-                                    .integer(range.to), .integer(Int64(every)),
-                                    limit.map { .integer(Int64($0)) } ?? .null])
-                let columns = StatColumns(statement)
-                while try statement.step() { series.append(row: statement, columns: columns) }
+            let rows: [(batch: Int64, values: StatValues)]
+            if every == 1, let limit, let sampled = try sample(.stats, key: key, db: db, range: range, limit: limit, decoder: Self.statRow) {
+                rows = sampled
+            } else {
+                let statement = try db.prepare(SampledTable.stats.byRowSQL)
+                try statement.bind(key + [.integer(range.from), .integer(range.to), .integer(Int64(every)),
+                                          limit.map { .integer(Int64($0)) } ?? .null])
+                rows = try all(statement, decoder: Self.statRow)
             }
+            for row in rows { series.append(batch: row.batch, values: row.values) }
             // An empty answer is fine for a known layer (no rows in range yet), an error otherwise.
             if series.count == 0 { try requireLayer(layer, run: run, in: db) }
             return series
@@ -89,22 +73,38 @@ extension StatsReader {
 
     /// One layer's histograms within `from...to` (inclusive), in batch order.
     ///
-    /// - Parameter limit: at most this many rows, first and last kept (>= 2), picked by index
-    ///   seeks as `stats` picks them with `every` 1; nil for all.
-    /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument` for a limit below 2.
+    /// - Parameter limit: at most this many rows, first and last kept (>= 2), picked as `stats`
+    ///   picks them with `every` 1 (index seeks); nil for all.
+    /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument`.
     public func histograms(run: Int64, layer: String, kind: HookKind = .forward, from: Int64? = nil,
                            to: Int64? = nil, limit: Int? = nil) throws -> [HistogramRow] {
-        try Self.checkLimit(limit)
+        try Self.checkSampling(limit: limit)
         return try read { db in
             try requireRun(run, in: db)
-            let found = try sampledRows(Self.histogramsQuery, db, key: [.integer(run), .text(layer), .text(kind.rawValue)],
-                                        from: from, to: to, limit: limit) { s in
-                HistogramRow(runID: run, path: layer, kind: kind, batch: s.int64(at: 0), epoch: s.int64(at: 1),
-                             lo: s.double(at: 2), hi: s.double(at: 3),
-                             counts: JSONColumn.integers(s.string(at: 4) ?? "") ?? [])
+            let decoder: RowDecoder<HistogramRow> = { _ in
+                { s in
+                    HistogramRow(runID: run, path: layer, kind: kind, batch: s.int64(at: 0), epoch: s.int64(at: 1),
+                                 lo: s.double(at: 2), hi: s.double(at: 3), counts: JSONColumn.integers(s.string(at: 4) ?? "") ?? [])
+                }
             }
+            let found = try sampledRows(.histograms, key: [.integer(run), .text(layer), .text(kind.rawValue)], db: db,
+                                        from: from, to: to, limit: limit, decoder: decoder)
             if found.isEmpty { try requireLayer(layer, run: run, in: db) }
             return found
         }
+    }
+
+    /// Decodes an activation_stats row selected as `batch, <statistics>`.
+    static func statRow(_ statement: Statement) -> (Statement) -> (batch: Int64, values: StatValues) {
+        let columns = StatColumns(statement)
+        return { (columns.batch($0), columns.values($0)) }
+    }
+
+    /// Every row of a bound `statement`, decoded.
+    func all<Row>(_ statement: Statement, decoder: RowDecoder<Row>) throws -> [Row] {
+        let decode = decoder(statement)
+        var rows: [Row] = []
+        while try statement.step() { rows.append(decode(statement)) }
+        return rows
     }
 }

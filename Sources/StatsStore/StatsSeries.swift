@@ -31,10 +31,3 @@ public struct StatsSeries: Sendable, Equatable {
         for statistic in Statistic.allCases { columns[statistic.rawValue].append(values[statistic]) }
     }
 }
-
-extension StatsSeries {
-    /// Appends the current row of a statement selecting `batch` and the statistics' columns.
-    mutating func append(row s: Statement, columns: StatColumns) {
-        append(batch: columns.batch(s), values: columns.values(s))
-    }
-}

@@ -16,3 +16,10 @@ extension StatsErrorPolicy: ExpressibleByArgument {
         }
     }
 }
+
+extension PlotStat: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public var defaultValueDescription: String { name }
+    // Listed in --help and in the error for an unknown name.
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+}

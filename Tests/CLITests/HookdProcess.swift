@@ -15,7 +15,12 @@ struct HookdProcess {
 
     /// Runs hookd to completion with `arguments`, optionally through `bash -c` for a shell prefix (ulimit).
     static func run(_ arguments: [String], shellPrefix: String? = nil, timeout: TimeInterval = 120) throws -> Result {
-        let process = makeProcess(arguments, shellPrefix: shellPrefix)
+        try collect(makeProcess(arguments, shellPrefix: shellPrefix), timeout: timeout)
+    }
+
+    /// Runs `process` (hookd or another tool the tests drive, such as Chromium) to completion,
+    /// terminating it after `timeout`, and returns its status and output.
+    static func collect(_ process: Process, timeout: TimeInterval) throws -> Result {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -10,7 +10,7 @@ extension DaemonAPI {
     static func addSeriesRoutes(_ router: inout Router, _ core: DaemonCore) {
         router.get("/runs/{id}/batches") { request in
             let run = try existingRun(request, core)
-            let query = try SeriesQuery(request)
+            let query = try seriesQuery(request)
             return try core.statsCache.response(for: "batches|\(run)|\(query.key)", version: core.writer.contentVersion) {
                 let rows = try mapping { try core.reader.batchMetrics(run: run, from: query.from, to: query.to, limit: query.limit) }
                 return .json(JSONOut.object([
@@ -32,7 +32,7 @@ extension DaemonAPI {
         }
         router.get("/histograms/{layer}") { request in
             let layer = try request.parameter("layer")
-            let query = try SeriesQuery(request)
+            let query = try seriesQuery(request)
             let run = try selectedRun(request, core)
             return try core.statsCache.response(for: "histograms|\(run)|\(layer)|\(query.key)", version: core.writer.contentVersion) {
                 let rows = try mapping {

@@ -9,20 +9,33 @@ extension DaemonAPI {
         router.get("/stats/{layer}") { request in
             let layer = try request.parameter("layer")
             let format = try format(request, allowed: ["json", "csv"])
-            let query = try SeriesQuery(request)
-            let (kind, from, to, limit) = (query.kind, query.from, query.to, query.limit)
+            let series = try seriesQuery(request)
             let every = try request.query["every"].map { Int(try integer($0, name: "every", range: 1...1_000_000_000)) } ?? 1
             let run = try selectedRun(request, core)
             // Rows reach SQLite up to `stats.flush_ms` after their batch (the writer batches
             // commits); between two commits the same read gives the same bytes, so it is cached.
-            let key = "\(run)|\(layer)|\(kind.rawValue)|\(from ?? -1)|\(to ?? -1)|\(every)|\(limit ?? -1)|\(format)"
+            let key = "\(run)|\(layer)|\(series.key)|\(every)|\(format)"
             return try core.statsCache.response(for: key, version: core.writer.contentVersion) {
-                let series = try mapping {
-                    try core.reader.stats(run: run, layer: layer, kind: kind, from: from, to: to, every: every, limit: limit)
+                let stats = try mapping {
+                    try core.reader.stats(run: run, layer: layer, kind: series.kind, from: series.from, to: series.to,
+                                          every: every, limit: series.limit)
                 }
-                return format == "csv" ? .csv(OfflineReport.render(series, format: .csv))
-                    : .json(Data(OfflineReport.render(series, format: .json).utf8))
+                return format == "csv" ? .csv(OfflineReport.render(stats, format: .csv))
+                    : .json(Data(OfflineReport.render(stats, format: .json).utf8))
             }
         }
+    }
+
+    /// The `kind`, `from`, `to` and `limit` query parameters of a per-layer series read
+    /// (`/stats/{layer}`, `/plots/{layer}.svg`, `/histograms/{layer}`, `/runs/{id}/batches`), 400 when malformed.
+    static func seriesQuery(_ request: HTTPRequest) throws -> (kind: HookKind, from: Int64?, to: Int64?, limit: Int?, key: String) {
+        let kindText = request.query["kind"] ?? "forward"
+        guard let kind = HookKind(rawValue: kindText) else {
+            throw HTTPError.badRequest("kind must be forward or backward, got '\(kindText)'", code: "invalid_parameter")
+        }
+        let from = try request.query["from"].map { try integer($0, name: "from") }
+        let to = try request.query["to"].map { try integer($0, name: "to") }
+        let limit = try request.query["limit"].map { Int(try integer($0, name: "limit", range: 2...1_000_000_000)) }
+        return (kind, from, to, limit, "\(kind.rawValue)|\(from ?? -1)|\(to ?? -1)|\(limit ?? -1)")
     }
 }

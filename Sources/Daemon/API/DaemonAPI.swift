@@ -22,6 +22,7 @@ public enum DaemonAPI {
         addRunRoutes(&router, core)
         addModelRoutes(&router, core)
         addStatsRoutes(&router, core)
+        addPlotRoutes(&router, core)
         addHookRoutes(&router, core)
         addAlertRoutes(&router, core)
         addSeriesRoutes(&router, core)

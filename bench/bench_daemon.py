@@ -1,0 +1,52 @@
+"""What the daemon benchmarks share: a stats file with one tiny run, and `hookd serve` on it."""
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+TINY_SPEC = {"name": "long", "model": {"arch": "simple_cnn", "channels": [1, 4, 8, 4], "batch_norm": True},
+             "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4, "train_count": 80, "valid_count": 16},
+             "train": {"epochs": 1, "batch_size": 8, "threads": 1}}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tiny_run_file(hookd, work):
+    """`hookd train` TINY_SPEC into work/hookd.sqlite (the schema and run 1); returns the path."""
+    db_path = os.path.join(work, "hookd.sqlite")
+    with open(os.path.join(work, "spec.json"), "w") as f:
+        json.dump(TINY_SPEC, f)
+    subprocess.run([hookd, "train", os.path.join(work, "spec.json"), "--db", db_path], check=True, capture_output=True)
+    return db_path
+
+
+@contextlib.contextmanager
+def serving(hookd, work, db_path=None, port=None):
+    """`hookd serve` on 127.0.0.1 (state in work/state, the stats file db_path or its default),
+    answering /health; yields the port, and stops the daemon on the way out."""
+    port = port or free_port()
+    storage = {"state_directory": os.path.join(work, "state")}
+    if db_path:
+        storage["database"] = db_path
+    config = os.path.join(work, "hookd.json")
+    with open(config, "w") as f:
+        json.dump({"listen": {"host": "127.0.0.1", "port": port}, "storage": storage}, f)
+    daemon = subprocess.Popen([hookd, "serve", "--config", config], stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=60)
