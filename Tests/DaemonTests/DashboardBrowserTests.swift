@@ -36,11 +36,16 @@ import Testing
         let fixture = try DaemonFixture(token: token)
         let daemon = try fixture.start()
         defer { daemon.stop() }
-        let run = try daemon.submit(try Self.spec())
-        try daemon.waitForRun(run, timeout: 120) { ($0["global_batch"] as? Int ?? 0) >= 5 }
-
         let browser = try HeadlessChromium()
         defer { browser.quit() }
+        // A page opened before any run says so, then follows the first run queued.
+        let early = try BrowserPage(browser, url: "http://127.0.0.1:\(daemon.port)/")
+        try early.waitFor("the empty page", "window.hookd && hookd.state.ready === true && hookd.state.events.readyState === EventSource.OPEN", timeout: 30)
+        #expect(try early.evaluate("document.getElementById('run-error').textContent") as? String == "No runs yet: queue one with POST /runs.")
+
+        let run = try daemon.submit(try Self.spec())
+        try early.waitFor("the early page follows run \(run)", "hookd.state.run === \(run) && hookd.charts.loss.pointCount() > 0", timeout: 60)
+        try daemon.waitForRun(run, timeout: 120) { ($0["global_batch"] as? Int ?? 0) >= 5 }
         let page = try BrowserPage(browser, url: "http://127.0.0.1:\(daemon.port)/")
         try page.waitFor("the page selects the run", "window.hookd && hookd.state.ready === true && hookd.state.run === \(run)", timeout: 30)
 

@@ -301,6 +301,8 @@ function openEvents() {
     }
   }));
   on('run', (r) => {
+    // A page opened before any run follows the first one queued.
+    if (state.run === null) { selectRun(r.run).catch((e) => report('select', e)); return; }
     loadRuns().catch((e) => report('runs', e));
     if (r.run !== state.run) return;
     if (endedStatuses.includes(r.status)) loadEpochs().catch((e) => report('epochs', e));
