@@ -54,7 +54,12 @@ let package = Package(
             dependencies: [
                 "HookKit", "StatsStore", "Statistics", "Rendering", "HTTPServer", "Platform", "Health",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The dashboard's own files, compiled into the binary (`PackageResources`): the same
+            // bytes under `swift run`, .build/release and the systemd unit, nothing to install.
+            resources: ["index.html", "style.css", "favicon.svg", "api.js", "charts.js", "colordim.js", "app.js"].map {
+                .embedInCode("Dashboard/\($0)")
+            }
         ),
         .executableTarget(
             name: "hookd",

@@ -1,25 +1,31 @@
 /// A per-batch table that `StatsReader` samples for `from`/`to`/`every`/`limit`: the queries,
-/// built once from its name, the column holding the layer path, and the columns read after
-/// `batch` (always column 0).
+/// built once from its name, the condition selecting one series (its key), and the columns read
+/// after `batch` (always column 0).
 ///
-/// Both tables are keyed by (run, path, kind, batch), so every query here is an index range.
+/// Every table here is keyed by (key columns, batch), so every query is an index range.
+/// Parameters: the key's ?1…?k, then from and to, then the limit or `every` and limit.
 struct SampledTable: Sendable {
-    /// The first row at or after ?4 up to ?5. Parameters of all: ?1 run, ?2 path, ?3 kind.
+    /// The first row at or after `from` up to `to`.
     let rowAtOrAfterSQL: String
-    /// At most ?6 rows of ?4...?5, in batch order.
+    /// At most `limit` rows of `from...to`, in batch order.
     let rangeSQL: String
-    /// The last batch of ?4...?5.
+    /// The last batch of `from...to`.
     let lastBatchSQL: String
-    /// Every ?6-th row of ?4...?5, then at most ?7 of those evenly spaced by row (NULL for all).
+    /// Every `every`-th row of `from...to`, then at most `limit` of those evenly spaced by row (NULL for all).
     let byRowSQL: String
 
-    static let stats = SampledTable(table: "activation_stats", pathColumn: "path", columns: StatColumns.list)
-    static let histograms = SampledTable(table: "histograms", pathColumn: "module", columns: "epoch, lo, hi, counts")
+    static let stats = SampledTable(table: "activation_stats", key: "run_id = ?1 AND path = ?2 AND kind = ?3", keyCount: 3,
+                                    columns: StatColumns.list)
+    static let histograms = SampledTable(table: "histograms", key: "run_id = ?1 AND module = ?2 AND kind = ?3", keyCount: 3,
+                                         columns: "epoch, lo, hi, counts")
+    /// One run's loss and learning rate per batch (the dashboard's loss and lr charts).
+    static let batchMetrics = SampledTable(table: "batch_metrics", key: "run_id = ?1", keyCount: 1, columns: "epoch, loss, lr")
 
-    init(table: String, pathColumn: String, columns: String) {
-        let key = "run_id = ?1 AND \(pathColumn) = ?2 AND kind = ?3 AND batch >= ?4 AND batch <= ?5"
+    init(table: String, key seriesKey: String, keyCount: Int, columns: String) {
+        let p = { (offset: Int) in "?\(keyCount + offset)" }
+        let key = "\(seriesKey) AND batch >= \(p(1)) AND batch <= \(p(2))"
         rowAtOrAfterSQL = "SELECT batch, \(columns) FROM \(table) WHERE \(key) ORDER BY batch LIMIT 1"
-        rangeSQL = "SELECT batch, \(columns) FROM \(table) WHERE \(key) ORDER BY batch LIMIT ?6"
+        rangeSQL = "SELECT batch, \(columns) FROM \(table) WHERE \(key) ORDER BY batch LIMIT \(p(3))"
         lastBatchSQL = "SELECT batch FROM \(table) WHERE \(key) ORDER BY batch DESC LIMIT 1"
         // By row, in SQL, so a long run never crosses into Swift whole:
         // 1. `f` numbers the rows in [from, to] by batch (rn = 0, 1, …);
@@ -34,11 +40,11 @@ struct SampledTable: Sendable {
                 FROM \(table) WHERE \(key)
             ), s AS (
                 SELECT *, row_number() OVER (ORDER BY batch) - 1 AS rn2, count(*) OVER () AS n
-                FROM f WHERE rn % ?6 = 0
+                FROM f WHERE rn % \(p(3)) = 0
             )
             SELECT batch, \(columns) FROM s
-            WHERE ?7 IS NULL OR n <= ?7 OR rn2 = 0
-               OR (rn2 * (?7 - 1)) / (n - 1) <> ((rn2 - 1) * (?7 - 1)) / (n - 1)
+            WHERE \(p(4)) IS NULL OR n <= \(p(4)) OR rn2 = 0
+               OR (rn2 * (\(p(4)) - 1)) / (n - 1) <> ((rn2 - 1) * (\(p(4)) - 1)) / (n - 1)
             ORDER BY batch
             """
     }

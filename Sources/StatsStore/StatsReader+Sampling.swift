@@ -8,7 +8,7 @@ extension StatsReader {
     /// columns once), the function that decodes its current row.
     typealias RowDecoder<Row> = (Statement) -> (Statement) -> Row
 
-    /// At most `limit` rows of `range` in `table` for `key` (run, path, kind): every row when
+    /// At most `limit` rows of `range` in `table` for `key` (its key values): every row when
     /// there are no more, else the first, the last, and in between the first row at or after
     /// each of `limit` evenly spaced batches (rounded up, so a series with a row for every batch
     /// gets exactly the rows a by-row spacing would pick). Returns nil for a range whose batch
@@ -63,5 +63,18 @@ extension StatsReader {
             i += 1
         }
         return rows
+    }
+
+    /// `table`'s rows for `key` within `from...to` (inclusive), in batch order: at most `limit`
+    /// of them by index seeks (`sample`), or by row without a limit (or when the span overflows).
+    func sampledRows<Row>(_ table: SampledTable, key: [SQLiteValue], db: Connection, from: Int64?, to: Int64?,
+                          limit: Int?, decoder: RowDecoder<Row>) throws -> [Row] {
+        let range = (from: from ?? .min, to: to ?? .max)
+        if let limit, let sampled = try sample(table, key: key, db: db, range: range, limit: limit, decoder: decoder) {
+            return sampled
+        }
+        let statement = try db.prepare(table.byRowSQL)
+        try statement.bind(key + [.integer(range.from), .integer(range.to), .integer(1), limit.map { .integer(Int64($0)) } ?? .null])
+        return try all(statement, decoder: decoder)
     }
 }

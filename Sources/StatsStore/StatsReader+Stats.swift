@@ -81,22 +81,14 @@ extension StatsReader {
         try Self.checkSampling(limit: limit)
         return try read { db in
             try requireRun(run, in: db)
-            let range = (from: from ?? .min, to: to ?? .max)
-            let key: [SQLiteValue] = [.integer(run), .text(layer), .text(kind.rawValue)]
             let decoder: RowDecoder<HistogramRow> = { _ in
                 { s in
                     HistogramRow(runID: run, path: layer, kind: kind, batch: s.int64(at: 0), epoch: s.int64(at: 1),
                                  lo: s.double(at: 2), hi: s.double(at: 3), counts: JSONColumn.integers(s.string(at: 4) ?? "") ?? [])
                 }
             }
-            let found: [HistogramRow]
-            if let limit, let sampled = try sample(.histograms, key: key, db: db, range: range, limit: limit, decoder: decoder) {
-                found = sampled
-            } else {
-                let statement = try db.prepare(SampledTable.histograms.byRowSQL)
-                try statement.bind(key + [.integer(range.from), .integer(range.to), .integer(1), limit.map { .integer(Int64($0)) } ?? .null])
-                found = try all(statement, decoder: decoder)
-            }
+            let found = try sampledRows(.histograms, key: [.integer(run), .text(layer), .text(kind.rawValue)], db: db,
+                                        from: from, to: to, limit: limit, decoder: decoder)
             if found.isEmpty { try requireLayer(layer, run: run, in: db) }
             return found
         }

@@ -27,7 +27,7 @@ extension DaemonAPI {
     }
 
     /// The `kind`, `from`, `to` and `limit` query parameters of a per-layer series read
-    /// (`/stats/{layer}`, `/plots/{layer}.svg`), 400 when malformed.
+    /// (`/stats/{layer}`, `/plots/{layer}.svg`, `/histograms/{layer}`, `/runs/{id}/batches`), 400 when malformed.
     static func seriesQuery(_ request: HTTPRequest) throws -> (kind: HookKind, from: Int64?, to: Int64?, limit: Int?, key: String) {
         let kindText = request.query["kind"] ?? "forward"
         guard let kind = HookKind(rawValue: kindText) else {

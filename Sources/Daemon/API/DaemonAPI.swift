@@ -25,6 +25,8 @@ public enum DaemonAPI {
         addPlotRoutes(&router, core)
         addHookRoutes(&router, core)
         addAlertRoutes(&router, core)
+        addSeriesRoutes(&router, core)
+        addDashboardRoutes(&router, core)
         addEventRoutes(&router, core)
         router.get("/metrics") { _ in metrics(core) }
         return router
