@@ -1,19 +1,20 @@
 #!/usr/bin/python3
-"""Does /events cost training? Interleaved runs on one daemon, with and without streams open.
+"""Does /events cost training? One long run on one daemon, with and without streams open, in turns.
 
-One `hookd serve` trains the same spec again and again; every other run has --streams clients on
-GET /events (each drained by one select loop here) plus one slow reader (a 4 KiB receive buffer,
-read 512 bytes every 0.2 s, so the daemon's writes to it stall). The order alternates ABBA so
-drift hits both. Prints each run's training seconds (epoch_metrics) and the median slowdown.
+While a run trains, this alternates segments of --segment seconds without streams and with
+--streams clients on GET /events (each drained by one select loop here) plus one slow reader (a
+4 KiB receive buffer, read 512 bytes every 0.2 s, so the daemon's writes to it stall). Training
+speed is the run's global batch counter (GET /runs/{id}) over each segment, the first second
+after each switch left out. Turns of seconds, not whole runs: on a shared machine the load
+swings over minutes, and neighbouring segments see the same load.
 
-  bench/events_ab.py --binary .build/release/hookd --rounds 4
+  bench/events_ab.py --binary .build/release/hookd --segments 20
 """
 import argparse
 import json
 import os
 import select
 import socket
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -26,7 +27,7 @@ from bench_daemon import serving
 SPEC = {
     "name": "events-ab",
     "model": {"arch": "simple_cnn", "channels": [1, 16, 32, 64, 10], "batch_norm": True},
-    "data": {"format": "synthetic", "shape": [1, 28, 28], "classes": 10, "train_count": 400 * 64, "valid_count": 64},
+    "data": {"format": "synthetic", "shape": [1, 28, 28], "classes": 10, "train_count": 20000 * 64, "valid_count": 64},
     "train": {"epochs": 1, "batch_size": 64, "optimizer": "adam", "lr": 0.003, "seed": 42},
     "hooks": [{"modules": "params", "kind": "forward", "stats": ["mean", "std", "near_zero", "histogram"], "every": 1}],
 }
@@ -85,41 +86,44 @@ class Streams:
             s.close()
 
 
-def train_seconds(db, run_id):
-    with sqlite3.connect(db) as c:
-        return c.execute("SELECT sum(seconds) FROM epoch_metrics WHERE run_id = ?", (run_id,)).fetchone()[0]
+def batches_done(port, run_id):
+    return http(port, "GET", f"/runs/{run_id}").get("global_batch") or 0
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", default=".build/release/hookd")
-    ap.add_argument("--rounds", type=int, default=4, help="ABBA rounds (each is 4 runs)")
+    ap.add_argument("--segments", type=int, default=20, help="turns in all (half with streams)")
+    ap.add_argument("--segment", type=float, default=6, help="seconds per turn")
     ap.add_argument("--streams", type=int, default=50)
     args = ap.parse_args()
     state = tempfile.mkdtemp(prefix="hookd-events-ab-")
     with serving(args.binary, state) as port:
-        seconds = {"without": [], "with": []}
+        run_id = http(port, "POST", "/runs", SPEC)["id"]
+        while batches_done(port, run_id) < 50:  # past start-up and the first batches
+            time.sleep(0.2)
+        rates = {"without": [], "with": []}
         streamed = []
-        order = ["without", "with", "with", "without"] * args.rounds
-        for mode in order:
+        for turn in range(args.segments):
+            mode = "with" if turn % 2 else "without"
             streams = Streams(port, args.streams) if mode == "with" else None
-            run_id = http(port, "POST", "/runs", SPEC)["id"]
-            while http(port, "GET", f"/runs/{run_id}")["status"] in ("queued", "running"):
-                time.sleep(0.25)
+            time.sleep(1)  # let the switch settle
+            b0, t0 = batches_done(port, run_id), time.monotonic()
+            time.sleep(args.segment - 1)
+            b1, t1 = batches_done(port, run_id), time.monotonic()
             if streams:
-                time.sleep(0.5)  # the last commits reach the readers
                 streams.close()
                 streamed.append(streams.bytes)
-            took = train_seconds(os.path.join(state, "state", "hookd.sqlite"), run_id)
-            seconds[mode].append(took)
-            print(f"run {run_id:2d} {mode:7s} streams: {took:6.2f} s", flush=True)
-        a, b = statistics.median(seconds["without"]), statistics.median(seconds["with"])
-        # ABBA: the i-th run with streams and the i-th without are neighbours in time.
-        pairs = [w / wo - 1 for w, wo in zip(seconds["with"], seconds["without"])]
-        print(f"slowdown with {args.streams}+1 streams: median of {len(pairs)} neighbouring pairs "
-              f"{statistics.median(pairs) * 100:+.1f}% ({min(pairs) * 100:+.1f}% to {max(pairs) * 100:+.1f}%); "
-              f"median run {a:.2f} s without, {b:.2f} s with; "
-              f"each drained stream got {statistics.median(streamed) / args.streams / 1e6:.1f} MB per run")
+            rates[mode].append((b1 - b0) / (t1 - t0))
+            print(f"turn {turn:2d} {mode:7s} streams: {rates[mode][-1]:7.1f} batches/s (load {os.getloadavg()[0]:.1f})", flush=True)
+        http(port, "DELETE", f"/runs/{run_id}")
+        # Each turn with streams against the mean of the turns either side of it.
+        pairs = [w / ((rates["without"][i] + rates["without"][i + 1]) / 2) - 1
+                 for i, w in enumerate(rates["with"]) if i + 1 < len(rates["without"])]
+        print(f"training with {args.streams}+1 streams: median {statistics.median(pairs) * 100:+.1f}% batches/s "
+              f"against the neighbouring turns without ({min(pairs) * 100:+.1f}% to {max(pairs) * 100:+.1f}%, "
+              f"{len(pairs)} turns); medians {statistics.median(rates['without']):.1f} vs {statistics.median(rates['with']):.1f} "
+              f"batches/s; each drained stream got {statistics.median(streamed) / args.streams / 1e3:.0f} kB per turn")
 
 
 if __name__ == "__main__":
