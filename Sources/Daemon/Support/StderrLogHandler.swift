@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 
-/// swift-log handler writing `level: message` lines to stderr, without timestamps (journald adds them).
+/// swift-log handler writing `level: message` lines to stderr, without timestamps (journald adds
+/// them); one line per message whatever it quotes (`LogLine`).
 public struct StderrLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
@@ -16,7 +17,7 @@ public struct StderrLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let line = "\(label) \(event.level): \(event.message)\n"
+        let line = "\(label) \(event.level): \(LogLine.sanitized("\(event.message)"))\n"
         FileHandle.standardError.write(Data(line.utf8))
     }
 }
