@@ -30,7 +30,7 @@ def tiny_run_file(hookd, work):
 @contextlib.contextmanager
 def serving(hookd, work, db_path=None, port=None):
     """`hookd serve` on 127.0.0.1 (state in work/state, the stats file db_path or its default),
-    answering /health; yields the port, and stops the daemon on the way out."""
+    answering /health; yields (port, pid), and stops the daemon on the way out."""
     port = port or free_port()
     storage = {"state_directory": os.path.join(work, "state")}
     if db_path:
@@ -46,7 +46,14 @@ def serving(hookd, work, db_path=None, port=None):
                 break
             except OSError:
                 time.sleep(0.1)
-        yield port
+        yield port, daemon.pid
     finally:
         daemon.terminate()
         daemon.wait(timeout=60)
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of the whole process so far (/proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -22,7 +22,7 @@ import threading
 import time
 import urllib.request
 
-from bench_daemon import serving
+from bench_daemon import cpu_seconds, serving
 
 SPEC = {
     "name": "events-ab",
@@ -98,24 +98,27 @@ def main():
     ap.add_argument("--streams", type=int, default=50)
     args = ap.parse_args()
     state = tempfile.mkdtemp(prefix="hookd-events-ab-")
-    with serving(args.binary, state) as port:
+    with serving(args.binary, state) as (port, pid):
         run_id = http(port, "POST", "/runs", SPEC)["id"]
         while batches_done(port, run_id) < 50:  # past start-up and the first batches
             time.sleep(0.2)
         rates = {"without": [], "with": []}
+        cpu = {"without": [], "with": []}  # CPU ms the daemon spent per batch trained
         streamed = []
         for turn in range(args.segments):
             mode = "with" if turn % 2 else "without"
             streams = Streams(port, args.streams) if mode == "with" else None
             time.sleep(1)  # let the switch settle
-            b0, t0 = batches_done(port, run_id), time.monotonic()
+            b0, t0, c0 = batches_done(port, run_id), time.monotonic(), cpu_seconds(pid)
             time.sleep(args.segment - 1)
-            b1, t1 = batches_done(port, run_id), time.monotonic()
+            b1, t1, c1 = batches_done(port, run_id), time.monotonic(), cpu_seconds(pid)
+            cpu[mode].append((c1 - c0) * 1000 / max(1, b1 - b0))
             if streams:
                 streams.close()
                 streamed.append(streams.bytes)
             rates[mode].append((b1 - b0) / (t1 - t0))
-            print(f"turn {turn:2d} {mode:7s} streams: {rates[mode][-1]:7.1f} batches/s (load {os.getloadavg()[0]:.1f})", flush=True)
+            print(f"turn {turn:2d} {mode:7s} streams: {rates[mode][-1]:7.1f} batches/s, {cpu[mode][-1]:6.1f} CPU ms/batch "
+                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
         http(port, "DELETE", f"/runs/{run_id}")
         # Each turn with streams against the mean of the turns either side of it.
         pairs = [w / ((rates["without"][i] + rates["without"][i + 1]) / 2) - 1
@@ -124,6 +127,9 @@ def main():
               f"against the neighbouring turns without ({min(pairs) * 100:+.1f}% to {max(pairs) * 100:+.1f}%, "
               f"{len(pairs)} turns); medians {statistics.median(rates['without']):.1f} vs {statistics.median(rates['with']):.1f} "
               f"batches/s; each drained stream got {statistics.median(streamed) / args.streams / 1e3:.0f} kB per turn")
+        # CPU per batch is the work streams add, whatever else the machine runs meanwhile.
+        a, b = statistics.median(cpu["without"]), statistics.median(cpu["with"])
+        print(f"daemon CPU per batch: {a:.1f} ms without, {b:.1f} ms with streams: {(b / a - 1) * 100:+.1f}%")
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def main():
             t = time.perf_counter()
             by_row = [row[0] for row in db.execute(BY_ROW_SQL, {"l": 100})]
             by_row_ms = (time.perf_counter() - t) * 1000
-        with serving(args.hookd, work, db_path) as port:
+        with serving(args.hookd, work, db_path) as (port, _):
             print(f"| query on {args.rows:,} batches of one layer | batches | SVG bytes | ms |")
             print("|---|---|---|---|")
             print(f"| by-row window query over histograms, limit=100 (sqlite3, no SVG) | {len(by_row)} | | {by_row_ms:.1f} |")

@@ -53,7 +53,7 @@ def main():
             t = time.perf_counter()
             old = [row[0] for row in db.execute(OLD_SQL, {"l": 100})]
             old_ms = (time.perf_counter() - t) * 1000
-        with serving(HOOKD, work, db_path) as port:
+        with serving(HOOKD, work, db_path) as (port, _):
             print(f"| query on {args.rows:,} rows of one layer | rows | ms |")
             print("|---|---|---|")
             print(f"| old by-row window query, limit=100 (sqlite3) | {len(old)} | {old_ms:.1f} |")
