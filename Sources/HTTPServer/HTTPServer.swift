@@ -47,6 +47,10 @@ public final class HTTPServer: Sendable {
     /// (`http://[::1]:8742/`), else nil. For `0.0.0.0` or `::` it names the wildcard itself.
     public var url: String? { running.withLock { $0.map { $0.address.url(port: $0.port) } } }
 
+    /// Connections the running server allows: `config.connectionLimit`, or fewer when the
+    /// process's open-file limit could not be raised to fit them; nil when stopped.
+    public var connectionLimit: Int? { running.withLock { $0?.connectionLimit } }
+
     /// Whether the server is running.
     public var isRunning: Bool { running.withLock { $0 != nil } }
 

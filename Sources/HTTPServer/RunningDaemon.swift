@@ -16,6 +16,8 @@ final class RunningDaemon: @unchecked Sendable {
     let context: Unmanaged<ServerContext>
     let address: ListenAddress
     let port: UInt16
+    /// Connections allowed: `config.connectionLimit`, or fewer where the open-file limit is lower.
+    let connectionLimit: Int
     /// Descriptors kept free for everything but client connections.
     static let descriptorsBesideConnections = 128
     /// Cuts requests over `requestTimeoutSeconds` (nil when that is 0).
@@ -27,21 +29,26 @@ final class RunningDaemon: @unchecked Sendable {
         let problems = config.problems
         guard problems.isEmpty else { throw HTTPServerError.invalidConfig(problems) }
         // One descriptor per connection, plus what the rest of the process holds (SQLite, data
-        // files, libtorch's threads): refuse a limit the process could not reach.
-        let files = config.connectionLimit + Self.descriptorsBesideConnections
-        if let limit = OpenFileLimit.raise(toAtLeast: files), limit.soft < UInt64(files) {
-            throw HTTPServerError.invalidConfig([
-                "connectionLimit \(config.connectionLimit) needs about \(files) open files, but the limit is \(limit.soft) "
-                    + "(hard \(limit.hard)); raise it (systemd: LimitNOFILE=) or lower the connection limit",
-            ])
+        // files, libtorch's threads): where the open-file limit cannot be raised that far, fewer
+        // connections than configured (`connectionLimit` tells), rather than accept() failing.
+        let wanted = config.connectionLimit + Self.descriptorsBesideConnections
+        var connectionLimit = config.connectionLimit
+        if let limit = OpenFileLimit.raise(toAtLeast: wanted), limit.soft < UInt64(wanted) {
+            connectionLimit = Int(limit.soft) - Self.descriptorsBesideConnections
+            guard connectionLimit >= 16 else {
+                throw HTTPServerError.invalidConfig([
+                    "the open-file limit is \(limit.soft) (hard \(limit.hard)): too low for a server; raise it (systemd: LimitNOFILE=)",
+                ])
+            }
         }
+        self.connectionLimit = connectionLimit
         let address = try ListenAddress(config.host)
         let context = Unmanaged.passRetained(ServerContext(router: router, config: config))
         var code: Int32 = 0
         let started = address.withSocketAddress(port: config.port) { socketAddress, length in
             hookd_mhd_start(
                 socketAddress, length, address.isDualStack ? 1 : 0, config.port,
-                UInt32(config.connectionLimit),
+                UInt32(connectionLimit),
                 UInt32(config.connectionTimeoutSeconds), config.connectionMemoryLimitBytes,
                 UInt32(config.threadCount), config.logErrors ? 1 : 0,
                 MHDCallbacks.access, context.toOpaque(),

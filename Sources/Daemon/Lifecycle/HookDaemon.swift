@@ -37,6 +37,9 @@ public final class HookDaemon: Sendable {
         try server.start()
         let stacks = server.address?.isDualStack == true ? " (IPv4 and IPv6)" : ""
         core.logger.info("listening on \(server.url ?? "?")\(stacks), stats in \(core.config.effectiveDatabasePath)")
+        if let allowed = server.connectionLimit, allowed < core.config.http.connectionLimit {
+            core.logger.warning("http.connection_limit \(core.config.http.connectionLimit) lowered to \(allowed): the open-file limit is too low (systemd: LimitNOFILE=)")
+        }
         try core.recover()
         notifier.notify("READY=1\nSTATUS=listening on port \(server.port ?? 0)")
         watchdog.set(Watchdog(environment: environment, notifier: notifier, live: core.live, pid: getpid()))

@@ -35,11 +35,11 @@ final class DaemonFixture {
     var databasePath: String { directory.path("state") + "/hookd.sqlite" }
 
     /// Starts `hookd serve` on this fixture's config, as `user` (uid and gid) when given.
-    func start(environment: [String: String] = [:], user: UInt32? = nil) throws -> DaemonProcess {
+    func start(environment: [String: String] = [:], user: UInt32? = nil, launcher: [String] = []) throws -> DaemonProcess {
         // The daemon creates its state directory in here, as whichever user it runs as.
         if user != nil { chmod(directory.url.path, 0o777) }
         return try DaemonProcess(configPath: configPath, host: host, port: port, logURL: directory.url.appendingPathComponent("hookd.log"),
-                                 token: token, environment: environment, user: user)
+                                 token: token, environment: environment, user: user, launcher: launcher)
     }
 
     deinit { directory.remove() }

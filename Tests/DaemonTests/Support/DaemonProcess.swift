@@ -20,8 +20,9 @@ final class DaemonProcess {
     ///
     /// - Parameter user: run as this uid and gid (through setpriv(1), which execs the daemon in
     ///   place: the process is hookd's own), as systemd's `DynamicUser=` does; needs root.
+    /// - Parameter launcher: a command that execs the daemon in place (e.g. `prlimit --nofile=…`).
     init(configPath: String, host: String = "127.0.0.1", port: UInt16, logURL: URL, token: String? = nil,
-         environment: [String: String] = [:], user: UInt32? = nil) throws {
+         environment: [String: String] = [:], user: UInt32? = nil, launcher: [String] = []) throws {
         self.port = port
         self.logURL = logURL
         client = HTTPTestClient(host: host, port: port, token: token)
@@ -29,6 +30,9 @@ final class DaemonProcess {
         if let user {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", try Self.binary().path] + arguments
+        } else if let tool = launcher.first {
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = Array(launcher.dropFirst()) + [try Self.binary().path] + arguments
         } else {
             process.executableURL = try Self.binary()
             process.arguments = arguments
