@@ -74,6 +74,8 @@ let package = Package(
 
         // What the plot tests read of an SVG, through Foundation's XML parser (shared by three test targets).
         .target(name: "SVGInspection", path: "Tests/SVGInspection"),
+        // Raw sockets that hold, trickle or watch connections (HTTP server and daemon tests).
+        .target(name: "SocketSupport", path: "Tests/SocketSupport"),
 
         .testTarget(name: "TorchTests", dependencies: ["Torch", "Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
@@ -81,9 +83,9 @@ let package = Package(
         .testTarget(name: "HookKitTests", dependencies: ["HookKit", "Statistics", "Health"]),
         .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore", "Statistics", "Rendering", "SVGInspection"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform", "SocketSupport"]),
         // HTTPServer directly too: the test client connects through its ListenAddress.
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "Platform", "StatsStore", "Statistics", "Rendering", "Health", "SVGInspection"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "Platform", "StatsStore", "Statistics", "Rendering", "Health", "SVGInspection", "SocketSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore", "Statistics", "Health", "Rendering", "Torch", "Datasets"]),
         // Drives the real hookd binary (built next to the test bundle) as users do; Datasets
         // decodes the PNGs headless Chromium renders of its plots.

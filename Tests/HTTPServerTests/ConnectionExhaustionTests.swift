@@ -1,5 +1,6 @@
 import Foundation
 import Platform
+import SocketSupport
 import Synchronization
 import Testing
 
@@ -8,31 +9,6 @@ import Testing
 /// Hundreds of sockets that connect and say nothing, or send a request a line at a time, must not
 /// lock a new client out, and a trickling request ends at `requestTimeoutSeconds`.
 @Suite(.serialized) struct ConnectionExhaustionTests {
-    /// A plain TCP connection to the server, for holding and trickling.
-    final class Socket: Sendable {  // an immutable descriptor
-        let fd: Int32
-        init(port: UInt16) throws {
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            let connected = try ListenAddress("127.0.0.1").withSocketAddress(port: port) { connect(fd, $0, $1) }
-            guard fd >= 0, connected == 0 else { throw RawHTTPClient.Failure(description: "connect: errno \(errno)") }
-        }
-        deinit { close(fd) }
-
-        /// Sends text; false once the server has closed the connection.
-        @discardableResult
-        func send(_ text: String) -> Bool {
-            let bytes = Array(text.utf8)
-            return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
-        }
-
-        /// Whether the server closed it: EOF or reset, without waiting.
-        var isClosedByServer: Bool {
-            var byte: UInt8 = 0
-            let n = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
-            return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-        }
-    }
-
     /// Milliseconds a new client's `GET /health` takes, connect to answer.
     func healthLatency(_ port: UInt16) throws -> Double {
         let start = Date()
@@ -47,8 +23,8 @@ import Testing
         let config = HTTPServerConfig(port: 0, connectionLimit: 1000, requestTimeoutSeconds: 2, threadCount: 2,
                                       threadNice: nil, logErrors: false)
         try ServerFixture.withServer(config) { _, port in
-            let holders = try (0..<idle).map { _ in try Socket(port: port) }
-            let tricklers = try (0..<trickling).map { _ in try Socket(port: port) }
+            let holders = try (0..<idle).map { _ in try HeldSocket(port: port) }
+            let tricklers = try (0..<trickling).map { _ in try HeldSocket(port: port) }
             for socket in tricklers { socket.send("GET /health HTTP/1.1\r\nHost: x\r\n") }
             let done = Atomic<Bool>(false)
             let trickle = Thread {
