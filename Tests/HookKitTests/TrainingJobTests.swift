@@ -114,7 +114,7 @@ struct TrainingJobTests {
         // Both continue identically: one more Adam step from the same state gives the same weights.
         // (lr and beta1 are not checkpointed: a resumed fit's schedule sets them before each batch,
         // so they are set here the way `fitOneCycle` would for the next step.)
-        let batch = trained.data.train.makeBatch(0, epoch: 1, order: trained.data.train.order(epoch: 1))
+        let batch = try trained.data.train.makeBatch(0, epoch: 1, order: trained.data.train.order(epoch: 1))
         let next = OneCycleSchedule(totalSteps: 8, maxLR: 0.01)
         for job in [trained, fresh] {
             job.optimizer.learningRate = next.learningRate(at: 4)
