@@ -51,6 +51,14 @@ struct RunSpecTests {
         #expect(plain.data.augment.isIdentity)
     }
 
+    @Test func photoFolderExampleParses() throws {
+        let path = (Self.defaultSpecPath as NSString).deletingLastPathComponent + "/examples/photo-folder.json"
+        let spec = try RunSpec.load(path: path)
+        #expect(spec.data.format == .imageFolder && spec.data.channels == 3 && spec.data.size == [128, 128])
+        #expect(spec.data.normalize == .fixed(.imagenet))
+        #expect(spec.data.augment == Augmentation(flip: true, resizedCropScale: 0.35...1))
+    }
+
     static let valid = """
         {"model": {"arch": "simple_cnn", "channels": [1, 8, 4]},
          "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4},
