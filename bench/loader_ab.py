@@ -2,29 +2,34 @@
 """Image-folder training epoch: hookd's streaming loader against torchvision's DataLoader, side by side.
 
     /usr/bin/python3 bench/loader_ab.py --hookd .build/release/hookd [--rounds 3] [--images 4000]
+                                        [--peers hookd:2:2,hookd:1:1,torchvision:2:2,torchvision:1:2]
 
 Generates (once, under --folder) --images photo-like 256x256 JPEGs in 10 classes (smooth random
 colour fields with edges and noise, PIL quality 90), then alternates, round by round, one
-training epoch of each peer on that folder, so a noisy machine hits both:
+training epoch of each peer on that folder, so a noisy machine hits all of them. A peer is
+NAME:THREADS:WORKERS (intra-op threads of training, loader workers):
 
   hookd        `hookd train` streaming the folder: squish-resize to 128x128, pad 4 + random
-               crop, random flip, imagenet normalisation, on `data.workers` threads.
-  torchvision  `ImageFolder` + `DataLoader(num_workers=2, shuffle=True)` with
+               crop, random flip, imagenet normalisation, on WORKERS `data.workers` threads.
+  torchvision  `ImageFolder` + `DataLoader(num_workers=WORKERS, shuffle=True)` with
                Resize((128, 128)), RandomCrop(128, padding=4), RandomHorizontalFlip(),
                ToTensor(), Normalize(imagenet).
 
-Both train fastai's simple_cnn [3,16,32,64,10] with batch norm (scripts/fastai_models.py), Adam
-at a constant 1e-3, batch 64, 2 intra-op threads, no hooks, no stats file. images/s covers the
+All train fastai's simple_cnn [3,16,32,64,10] with batch norm (scripts/fastai_models.py), Adam
+at a constant 1e-3, batch 64, no hooks, no stats file. images/s covers the
 training epoch from asking for its first batch to the last optimizer step (hookd's epoch
 metrics; the same span timed in Python for torchvision). Memory is the peak over the run of the
 summed PSS (/proc/PID/smaps_rollup) of the peer's process and all its children, sampled every
 50 ms: PSS counts pages the DataLoader's forked workers share with their parent once, where
-summed RSS would count them once per process. Prints each round, then medians and the ratios.
+summed RSS would count them once per process. CPU is the user + system seconds of the peer and
+its children per training image (whole process: start-up and validation included), which a
+busy machine inflates less than wall time. Prints each round, then medians and each peer's
+ratios to the last torchvision peer.
 """
 import argparse
 import json
 import os
-import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -45,7 +50,7 @@ def make_folder(root, images, seed=0):
     from PIL import Image, ImageFilter
     rng = np.random.default_rng(seed)
     for n in range(images):
-        split = "valid" if n % 10 == 9 else "train"
+        split = "valid" if (n // 10) % 10 == 9 else "train"
         label = n % 10
         folder = os.path.join(root, split, f"class{label}")
         os.makedirs(folder, exist_ok=True)
@@ -92,9 +97,10 @@ def pss_kib(pid):
     return 0
 
 
-def run_measured(cmd, env=None):
-    """Runs `cmd`, returning (stdout, peak summed PSS in MiB)."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+def run_measured(cmd):
+    """Runs `cmd`, returning (stdout, peak summed PSS in MiB, CPU seconds of it and its children)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
 
     def sample():
@@ -108,32 +114,34 @@ def run_measured(cmd, env=None):
     sampler.join()
     if proc.returncode != 0:
         sys.exit(f"{cmd[0]} failed ({proc.returncode}):\n{err[-3000:]}")
-    return out, peak[0] / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return out, peak[0] / 1024, cpu
 
 
-def hookd_round(args, workdir):
+def hookd_round(args, workdir, threads, workers):
     spec = {
         "name": "loader-bench",
         "model": {"arch": "simple_cnn", "channels": [3, 16, 32, 64, 10], "batch_norm": True},
         "data": {"format": "image_folder", "path": args.folder, "size": [128, 128], "normalize": "imagenet",
-                 "workers": args.workers, "cache": "none", "augment": {"flip": True, "pad_crop": 4}},
-        "train": {"epochs": 1, "batch_size": args.batch_size, "threads": args.threads, "optimizer": "adam",
+                 "workers": workers, "cache": "none", "augment": {"flip": True, "pad_crop": 4}},
+        "train": {"epochs": 1, "batch_size": args.batch_size, "threads": threads, "optimizer": "adam",
                   "lr": 0.001, "schedule": "constant"},
         "hooks": [],
     }
     path = os.path.join(workdir, "spec.json")
     with open(path, "w") as f:
         json.dump(spec, f)
-    out, peak = run_measured([args.hookd, "train", path, "--json"])
+    out, peak, cpu = run_measured([args.hookd, "train", path, "--json"])
     metrics = json.loads(next(l for l in out.splitlines() if l.startswith("{")))
-    return metrics["imagesPerSecond"], peak
+    return metrics["imagesPerSecond"], peak, cpu
 
 
-def torchvision_round(args):
-    out, peak = run_measured([sys.executable, os.path.abspath(__file__), "--torchvision-peer", "--folder", args.folder,
-                              "--batch-size", str(args.batch_size), "--threads", str(args.threads),
-                              "--workers", str(args.tv_workers)])
-    return json.loads(out.strip().splitlines()[-1])["img_per_s"], peak
+def torchvision_round(args, threads, workers):
+    out, peak, cpu = run_measured([sys.executable, os.path.abspath(__file__), "--torchvision-peer", "--folder",
+                                   args.folder, "--batch-size", str(args.batch_size), "--threads", str(threads),
+                                   "--workers", str(workers)])
+    return json.loads(out.strip().splitlines()[-1])["img_per_s"], peak, cpu
 
 
 def torchvision_peer(args):
@@ -173,33 +181,40 @@ def main():
     ap.add_argument("--images", type=int, default=4000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--threads", type=int, default=2, help="intra-op threads of training, both peers")
-    ap.add_argument("--workers", type=int, default=2, help="hookd's data.workers; torchvision: --tv-workers")
-    ap.add_argument("--tv-workers", type=int, default=2)
+    ap.add_argument("--peers", default="hookd:2:2,hookd:1:1,torchvision:1:2,torchvision:2:2",
+                    help="NAME:THREADS:WORKERS, comma-separated; ratios are to the last torchvision one")
     ap.add_argument("--torchvision-peer", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--threads", type=int, default=2, help=argparse.SUPPRESS)
+    ap.add_argument("--workers", type=int, default=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.torchvision_peer:
         return torchvision_peer(args)
     make_folder(args.folder, args.images)
-    results = {"hookd": [], "torchvision": []}
+    train_images = sum(len(files) for _, _, files in os.walk(os.path.join(args.folder, "train")))
+    peers = [(p, *map(int, p.split(":")[1:])) for p in args.peers.split(",")]
+    results = {p: [] for p, _, _ in peers}
     with tempfile.TemporaryDirectory() as workdir:
         for r in range(args.rounds):
-            # Alternate who goes first, so neither always runs on a warmer page cache.
-            peers = [("hookd", lambda: hookd_round(args, workdir)), ("torchvision", lambda: torchvision_round(args))]
-            for name, fn in (peers if r % 2 == 0 else peers[::-1]):
-                ips, mib = fn()
-                results[name].append((ips, mib))
-                print(f"round {r + 1} {name:12s} {ips:8.0f} img/s  peak PSS {mib:6.0f} MiB", flush=True)
-    med = {k: (statistics.median(i for i, _ in v), statistics.median(m for _, m in v)) for k, v in results.items()}
-    for name, rows in results.items():
-        ips = [i for i, _ in rows]
-        mib = [m for _, m in rows]
-        print(f"{name:12s} median {med[name][0]:6.0f} img/s ({min(ips):.0f}-{max(ips):.0f}), "
-              f"peak PSS {med[name][1]:5.0f} MiB ({min(mib):.0f}-{max(mib):.0f})")
-    ratios = [h[0] / t[0] for h, t in zip(results["hookd"], results["torchvision"])]
-    mems = [h[1] / t[1] for h, t in zip(results["hookd"], results["torchvision"])]
-    print(f"hookd / torchvision: {statistics.median(ratios):.2f}x img/s (per round {', '.join(f'{x:.2f}' for x in ratios)}), "
-          f"{statistics.median(mems):.2f}x memory (per round {', '.join(f'{x:.2f}' for x in mems)})")
+            # Rotate who goes first, so no peer always runs on the warmest page cache.
+            for peer, threads, workers in peers[r % len(peers):] + peers[:r % len(peers)]:
+                if peer.startswith("hookd"):
+                    ips, mib, cpu = hookd_round(args, workdir, threads, workers)
+                else:
+                    ips, mib, cpu = torchvision_round(args, threads, workers)
+                results[peer].append((ips, mib, cpu / train_images * 1000))
+                print(f"round {r + 1} {peer:16s} {ips:7.0f} img/s  peak PSS {mib:5.0f} MiB  "
+                      f"CPU {cpu / train_images * 1000:5.2f} ms/img", flush=True)
+    base = [p for p, _, _ in peers if p.startswith("torchvision")][-1]
+    print(f"\nmedians over {args.rounds} rounds ({train_images} training images); ratios to {base}, per round:")
+    for peer, rows in results.items():
+        ips, mib, cpu = ([row[i] for row in rows] for i in range(3))
+        speed = [a[0] / b[0] for a, b in zip(rows, results[base])]
+        memory = [a[1] / b[1] for a, b in zip(rows, results[base])]
+        print(f"{peer:16s} {statistics.median(ips):6.0f} img/s ({min(ips):.0f}-{max(ips):.0f})  "
+              f"peak PSS {statistics.median(mib):4.0f} MiB ({min(mib):.0f}-{max(mib):.0f})  "
+              f"CPU {statistics.median(cpu):.2f} ms/img  "
+              f"speed {statistics.median(speed):.2f}x ({', '.join(f'{x:.2f}' for x in speed)})  "
+              f"memory {statistics.median(memory):.2f}x ({', '.join(f'{x:.2f}' for x in memory)})")
 
 
 if __name__ == "__main__":

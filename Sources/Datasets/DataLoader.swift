@@ -107,8 +107,7 @@ public struct DataLoader: Sendable {
     public func makeBatch(_ index: Int, epoch: Int, order: [Int]) throws -> Batch {
         let start = index * options.batchSize
         let samples = Array(order[start..<min(order.count, start + options.batchSize)])
-        let (data, options, scale, bias) = (data, options, scale, bias)
-        let (imageSize, plane, channels) = (data.imageSize, data.height * data.width, data.channels)
+        let imageSize = data.imageSize
         let failure = FirstError()
         let inputs = [Float](unsafeUninitializedCapacity: samples.count * imageSize) { out, initialized in
             let slots = DisjointSlots(base: out.baseAddress!)
@@ -120,25 +119,12 @@ public struct DataLoader: Sendable {
                     if failure.isSet(before: slot) { return }
                     do {
                         try image.withUnsafeMutableBufferPointer { pixels in
-                            try data.copyImage(samples[slot], into: pixels, buffers: &buffers)
-                            if !options.augmentation.isIdentity {
-                                var rng = Augmentation.generator(seed: options.seed, epoch: epoch, sample: samples[slot])
-                                let draw = options.augmentation.draw(height: data.height, width: data.width, using: &rng)
-                                options.augmentation.apply(draw, to: pixels, channels: channels, height: data.height,
-                                                           width: data.width, scratch: &buffers.augmented)
-                            }
+                            try prepare(samples[slot], epoch: epoch, into: pixels, buffers: &buffers)
+                            normalize(UnsafeBufferPointer(pixels), into: slots.slot(slot, size: imageSize))
                         }
                     } catch {
                         failure.record(error, at: slot)
                         return
-                    }
-                    let target = slots.slot(slot, size: imageSize).baseAddress!
-                    image.withUnsafeBufferPointer { source in
-                        for c in 0..<channels {
-                            let (from, to, a, b) = (source.baseAddress! + c * plane, target + c * plane, scale[c], bias[c])
-                            // A plain counted loop over raw pointers: the optimiser vectorises it.
-                            for i in 0..<plane { to[i] = Float(from[i]) * a + b }
-                        }
                     }
                 }
             }
@@ -149,5 +135,27 @@ public struct DataLoader: Sendable {
         return Batch(
             index: index, epoch: epoch, shape: [samples.count] + data.shape,
             inputs: inputs, labels: samples.map { data.labels[$0] }, sampleIndices: samples)
+    }
+
+    /// Image `sample` as bytes, augmented as its epoch's draw says.
+    private func prepare(_ sample: Int, epoch: Int, into pixels: UnsafeMutableBufferPointer<UInt8>,
+                         buffers: inout ImageBuffers) throws {
+        try data.copyImage(sample, into: pixels, buffers: &buffers)
+        let augmentation = options.augmentation
+        guard !augmentation.isIdentity else { return }
+        var rng = Augmentation.generator(seed: options.seed, epoch: epoch, sample: sample)
+        let draw = augmentation.draw(height: data.height, width: data.width, using: &rng)
+        augmentation.apply(draw, to: pixels, channels: data.channels, height: data.height, width: data.width,
+                           scratch: &buffers.augmented)
+    }
+
+    /// `(pixel/255 - mean[c]) / std[c]` of every byte of one image.
+    private func normalize(_ pixels: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<Float>) {
+        let plane = data.height * data.width
+        for c in 0..<data.channels {
+            let (from, to, a, b) = (pixels.baseAddress! + c * plane, target.baseAddress! + c * plane, scale[c], bias[c])
+            // A plain counted loop over raw pointers: the optimiser vectorises it.
+            for i in 0..<plane { to[i] = Float(from[i]) * a + b }
+        }
     }
 }

@@ -121,8 +121,11 @@ public final class TrainingJob {
         }
         let trainLoader = try DataLoader(train, normalization: normalization, options: .init(
             batchSize: spec.train.batchSize, shuffle: true, seed: spec.train.seed, workers: workers, augmentation: d.augment))
+        // Validation needs no gradients, so bigger batches are cheaper, up to 256 images or 2²⁰
+        // values (4 MiB of floats, one of three in flight): a 128² RGB folder keeps its batch size.
+        let validBatch = max(spec.train.batchSize, min(256, (1 << 20) / valid.imageSize))
         let validLoader = try DataLoader(valid, normalization: trainLoader.normalization, options: .init(
-            batchSize: max(spec.train.batchSize, 256), shuffle: false, seed: 0, workers: workers))
+            batchSize: validBatch, shuffle: false, seed: 0, workers: workers))
         return DataBunch(train: trainLoader, valid: validLoader, classes: train.classes)
     }
 
