@@ -58,7 +58,9 @@ struct ImageFolderTrainTests {
     @Test func aTruncatedJPEGMidEpochStopsTheRunNamingItAndKeepsTheBatchesBefore() throws {
         let dir = try Scratch()
         // 40 training images, so the cut file (at its seeded place in the shuffle) comes after a
-        // few trained batches; with imagenet statistics nothing reads it before training.
+        // few trained batches; with imagenet statistics nothing reads it before training. Rows of
+        // those batches also show that training began before the folder was decoded: a loader
+        // decoding up front would have failed on the file before the first batch.
         let source = try Data(contentsOf: Self.fixtures.appendingPathComponent("rgb_9x13.jpg"))
         for (split, count) in [("train", 20), ("valid", 1)] {
             for label in ["cat", "dog"] {
