@@ -5,6 +5,7 @@
 #define HOOKD_CPLATFORM_SHIM_H
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -95,6 +96,13 @@ static inline int hookd_current_thread_name(char *buffer) {
     memset(buffer, 0, 16);
     if (prctl(PR_GET_NAME, (unsigned long)buffer, 0, 0, 0) != 0) return errno;
     return 0;
+}
+
+/// glibc's malloc tuning (mallopt's parameters are macros Swift cannot see): large blocks stay in
+/// the heap up to `mmap_max` bytes, and its top is trimmed only beyond `trim` free bytes.
+static inline void hookd_keep_freed_memory(int mmap_max, int trim) {
+    mallopt(M_MMAP_THRESHOLD, mmap_max);
+    mallopt(M_TRIM_THRESHOLD, trim);
 }
 
 #endif
