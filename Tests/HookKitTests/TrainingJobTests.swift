@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 @testable import HookKit
@@ -63,6 +64,21 @@ struct TrainingJobTests {
             Issue.record("an unknown module path was accepted")
         } catch let error as SpecError {
             #expect(error.path == "$.hooks[0].modules[0]")
+        }
+    }
+
+    @Test func givenStatisticsNormaliseTheBatchesAndMustFitTheChannels() throws {
+        let json = { (normalize: String) in
+            try Self.spec().json.replacingOccurrences(of: #""format":"synthetic""#, with: #""format":"synthetic","normalize":\#(normalize)"#)
+        }
+        let given = try TrainingJob(spec: try RunSpec.parse(Data(try json(#"{"mean":[0.5],"std":[0.25]}"#).utf8)))
+        #expect(given.data.train.normalization == Normalization(mean: [0.5], std: [0.25]))
+        #expect(given.data.valid.normalization == given.data.train.normalization)
+        do {
+            _ = try TrainingJob(spec: try RunSpec.parse(Data(try json(#""imagenet""#).utf8)))
+            Issue.record("imagenet's 3 channels accepted for 1-channel images")
+        } catch let error as SpecError {
+            #expect(error.path == "$.data.normalize")
         }
     }
 
