@@ -5,6 +5,7 @@
 #define HOOKD_CPLATFORM_SHIM_H
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -111,6 +112,13 @@ static inline int hookd_raise_open_file_limit(uint64_t wanted, uint64_t *soft, u
     *soft = limit.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t)limit.rlim_cur;
     *hard = limit.rlim_max == RLIM_INFINITY ? UINT64_MAX : (uint64_t)limit.rlim_max;
     return 0;
+}
+
+/// glibc's malloc tuning (mallopt's parameters are macros Swift cannot see): large blocks stay in
+/// the heap up to `mmap_max` bytes, and its top is trimmed only beyond `trim` free bytes.
+static inline void hookd_keep_freed_memory(int mmap_max, int trim) {
+    mallopt(M_MMAP_THRESHOLD, mmap_max);
+    mallopt(M_TRIM_THRESHOLD, trim);
 }
 
 #endif

@@ -1,14 +1,15 @@
 import Foundation
 
 extension DataLoader {
-    /// One pass over the split: a sequence (and its own iterator) of `Batch`es in order.
+    /// One pass over the split: `next()` yields its `Batch`es in order.
     ///
-    /// With `prefetch > 0` a producer on a private serial DispatchQueue builds batches as
+    /// An image that cannot be read ends the epoch: `next()` throws its error (naming the
+    /// file) in place of that batch, after every batch before it. With `prefetch > 0` a producer on a private serial DispatchQueue builds batches as
     /// soon as the epoch is created and keeps up to `prefetch` ready, so `next()` blocks only
     /// when the producer is behind. Stop early with `cancel()`, or just drop the epoch:
     /// `deinit` cancels, and both wait for the producer's current batch (if any) so no
     /// background work outlives the epoch. Iterate from one thread at a time.
-    public final class Epoch: Sequence, IteratorProtocol {
+    public final class Epoch {
         /// The epoch number (also mixed into the shuffle seed).
         public let epoch: Int
         /// Batches this epoch yields in total.
@@ -38,7 +39,9 @@ extension DataLoader {
             queue.async {
                 for index in first..<count {
                     guard buffer.waitForRoom() else { break }
-                    buffer.put(loader.makeBatch(index, epoch: epoch, order: order))
+                    let batch = Result { try loader.makeBatch(index, epoch: epoch, order: order) }
+                    buffer.put(batch)
+                    if case .failure = batch { break }
                 }
                 buffer.finishProducing()
             }
@@ -46,17 +49,30 @@ extension DataLoader {
 
         deinit { cancel() }
 
-        /// Batches still to come, so `Array(epoch)` allocates once.
-        public var underestimatedCount: Int { cancelled ? 0 : batchCount - nextIndex }
-
         /// The next batch, or nil at the end of the epoch or after `cancel()`.
-        public func next() -> Batch? {
+        /// - Throws: the error of the first image of this batch that could not be read; the
+        ///   epoch is then over (later calls return nil).
+        public func next() throws -> Batch? {
             guard !cancelled, nextIndex < batchCount else { return nil }
             defer { nextIndex += 1 }
-            guard let buffer else { return loader.makeBatch(nextIndex, epoch: epoch, order: order) }
-            let (batch, stalled) = buffer.take()
-            if stalled { stalls += 1 }
-            return batch
+            do {
+                guard let buffer else { return try loader.makeBatch(nextIndex, epoch: epoch, order: order) }
+                let (batch, stalled) = buffer.take()
+                if stalled { stalls += 1 }
+                return try batch?.get()
+            } catch {
+                cancel()
+                throw error
+            }
+        }
+
+        /// The batches still to come, in order.
+        /// - Throws: as `next()`.
+        public func remaining() throws -> [Batch] {
+            var batches = [Batch]()
+            batches.reserveCapacity(batchCount - nextIndex)
+            while let batch = try next() { batches.append(batch) }
+            return batches
         }
 
         /// Stops producing and releases ready batches; later `next()` calls return nil.

@@ -9,7 +9,19 @@ import Foundation
 /// PNG or JPEG. Other files (`Thumbs.db`, `notes.txt`) and hidden entries (`.DS_Store`) are
 /// skipped, as torchvision's `ImageFolder` skips them.
 public enum ImageFolder {
-    /// Loads both splits as `LabeledImages` of one shape.
+    /// Loads both splits as `LabeledImages` of one shape, every image decoded up front
+    /// (`open` streams instead).
+    /// - Parameters: as `open`.
+    /// - Throws: as `open`, and for the first file (by order) that does not decode:
+    ///   `.corruptImage`, `.unsupportedImage`, `.sizeMismatch`, naming the path.
+    public static func load(root: String, channels: Int? = nil, size: (height: Int, width: Int)? = nil) throws
+        -> DatasetSplits
+    {
+        let (train, valid) = try open(root: root, channels: channels, size: size)
+        return try DatasetSplits(train: train.decodeAll(), valid: valid.decodeAll())
+    }
+
+    /// Lists both splits' files; images are decoded when a loader asks for them.
     /// - Parameters:
     ///   - root: the folder holding `train` and `valid`.
     ///   - channels: 1 (gray) or 3 (RGB); nil takes the first training image's (colour → 3).
@@ -18,11 +30,12 @@ public enum ImageFolder {
     ///     `F.interpolate(mode="bilinear", align_corners=False, antialias=False)` computes it,
     ///     rounded back to bytes. Nil keeps images as they are, which must then all have the
     ///     first training image's size.
+    ///   - cache: keep each image once decoded (`data.cache: "memory"`).
     /// - Throws: `DatasetError`: `.directoryNotFound`, `.noImages`, `.emptyClass`,
-    ///   `.unknownClass`, `.corruptImage`, `.unsupportedImage`, `.sizeMismatch`,
-    ///   `.invalidArgument`, naming the path.
-    public static func load(root: String, channels: Int? = nil, size: (height: Int, width: Int)? = nil) throws
-        -> DatasetSplits
+    ///   `.unknownClass`, `.invalidArgument`, and for the first training image's header
+    ///   `.corruptImage`, `.unsupportedImage`, naming the path.
+    public static func open(root: String, channels: Int? = nil, size: (height: Int, width: Int)? = nil,
+                            cache: Bool = false) throws -> (train: ImageFiles, valid: ImageFiles)
     {
         if let channels, channels != 1 && channels != 3 {
             throw DatasetError.invalidArgument("channels must be 1 (gray) or 3 (RGB), got \(channels)")
@@ -44,14 +57,15 @@ public enum ImageFolder {
         let validFiles = try listImages(split: validDir, folders: validFolders, classes: classes)
 
         let shape = try Shape(first: trainFiles[0].path, channels: channels, size: size)
-        let train = try decode(trainFiles, shape: shape, classes: classes)
-        let valid = try decode(validFiles, shape: shape, classes: classes)
-        return try DatasetSplits(train: train, valid: valid)
+        let split = { (files: [Entry]) in
+            ImageFiles(paths: files.map(\.path), labels: files.map(\.label), classes: classes, shape: shape, cache: cache)
+        }
+        return (split(trainFiles), split(validFiles))
     }
 
     /// The shape every image ends up with, and whether images of another size are resized to it
     /// or refused.
-    private struct Shape: Sendable {
+    struct Shape: Sendable {
         let channels: Int
         let height: Int
         let width: Int
@@ -73,68 +87,6 @@ public enum ImageFolder {
     private struct Entry: Sendable {
         let path: String
         let label: Int64
-    }
-
-    /// Decodes every file into one N×C×H×W array, on all cores: each file writes only its
-    /// own slot of the array, and the first error (by file order) is reported.
-    private static func decode(_ files: [Entry], shape: Shape, classes: [String]) throws -> LabeledImages {
-        let imageSize = shape.channels * shape.height * shape.width
-        let firstError = FirstError()
-        var pixels = [UInt8](repeating: 0, count: files.count * imageSize)
-        pixels.withUnsafeMutableBufferPointer { all in
-            let base = DisjointSlots(base: all.baseAddress!)
-            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var scratch = [UInt8]()
-                var original = [UInt8]()
-                for index in stride(from: worker, to: files.count, by: workers) {
-                    if firstError.isSet(before: index) { return }
-                    let slot = UnsafeMutableBufferPointer(start: base.base + index * imageSize, count: imageSize)
-                    do {
-                        try decode(files[index].path, shape: shape, into: slot, scratch: &scratch, original: &original)
-                    } catch {
-                        firstError.record(error, at: index)
-                    }
-                }
-            }
-        }
-        if let error = firstError.error { throw error }
-        return LabeledImages(
-            unchecked: shape.channels, shape.height, shape.width, pixels, files.map(\.label), classes)
-    }
-
-    /// Decodes one file into `slot`, resizing it when `shape` says so; `scratch` and `original`
-    /// are the worker's buffers for interleaved rows and for the image at its own size.
-    private static func decode(_ path: String, shape: Shape, into slot: UnsafeMutableBufferPointer<UInt8>,
-                               scratch: inout [UInt8], original: inout [UInt8]) throws {
-        let reader = try ImageFormat.open(path: path)
-        if reader.height == shape.height && reader.width == shape.width {
-            try reader.finish(channels: shape.channels, into: slot, scratch: &scratch)
-            return
-        }
-        guard shape.resize else {
-            throw DatasetError.sizeMismatch(
-                path: path, expected: "\(shape.height)×\(shape.width) like \(shape.setBy) (set data.size to resize every image)",
-                found: "\(reader.height)×\(reader.width)")
-        }
-        let count = shape.channels * reader.height * reader.width
-        if original.count < count { original = [UInt8](repeating: 0, count: count) }
-        try original.withUnsafeMutableBufferPointer { buffer in
-            let image = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
-            try reader.finish(channels: shape.channels, into: image, scratch: &scratch)
-            BilinearResize.resize(
-                UnsafeBufferPointer(image), channels: shape.channels, from: (reader.height, reader.width),
-                to: (shape.height, shape.width), into: slot)
-        }
-    }
-
-    /// The pixel array shared by the decode workers.
-    ///
-    /// `@unchecked Sendable`: safe without a lock because each iteration writes only its own
-    /// disjoint `imageSize` slot, and `concurrentPerform` returns (a join) before the array
-    /// is read or the pointer's scope ends.
-    private struct DisjointSlots: @unchecked Sendable {
-        let base: UnsafeMutablePointer<UInt8>
     }
 
     private static func listImages(split: String, folders: [String], classes: [String]) throws -> [Entry] {

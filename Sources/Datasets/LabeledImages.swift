@@ -2,7 +2,7 @@
 ///
 /// Pixels are channel-first (N×C×H×W), the layout libtorch's convolutions take, so a batch
 /// is a copy of contiguous runs. Labels index `classes`.
-public struct LabeledImages: Sendable {
+public struct LabeledImages: ImageSource {
     /// Channels per image (1 gray, 3 RGB).
     public let channels: Int
     /// Rows per image.
@@ -15,13 +15,6 @@ public struct LabeledImages: Sendable {
     public let labels: [Int64]
     /// Class names; a label is an index into this array.
     public let classes: [String]
-
-    /// Number of images.
-    public var count: Int { labels.count }
-    /// Bytes per image (`channels * height * width`).
-    public var imageSize: Int { channels * height * width }
-    /// The shape of one image, `[channels, height, width]`.
-    public var shape: [Int] { [channels, height, width] }
 
     /// Wraps pixels and labels after checking that their sizes and label values agree.
     /// - Throws: `DatasetError.invalidArgument` when a size is not positive, `pixels` is not
@@ -49,5 +42,11 @@ public struct LabeledImages: Sendable {
         self.pixels = pixels
         self.labels = labels
         self.classes = classes
+    }
+
+    /// Copies image `index` out of `pixels`.
+    public func copyImage(_ index: Int, into slot: UnsafeMutableBufferPointer<UInt8>, buffers: inout ImageBuffers) throws {
+        let size = imageSize
+        pixels.withUnsafeBufferPointer { slot.baseAddress!.update(from: $0.baseAddress! + index * size, count: size) }
     }
 }

@@ -1,14 +1,14 @@
 import Foundation
 
 /// The hand-over between one producer of batches and one consumer: at most `capacity`
-/// ready batches, in order, plus cancellation.
+/// ready batches (or the error that ended the producer), in order, plus cancellation.
 ///
 /// `@unchecked Sendable`: `ready`, `cancelled` and `producerDone` are read and written only
 /// while holding `condition` (an NSCondition, whose lock is also what waiters sleep on).
 final class PrefetchBuffer: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
-    private var ready: [Batch] = []
+    private var ready: [Result<Batch, any Error>] = []
     private var cancelled = false
     private var producerDone = false
 
@@ -26,8 +26,9 @@ final class PrefetchBuffer: @unchecked Sendable {
         return !cancelled
     }
 
-    /// Producer: hands over the next batch (dropped if the consumer has cancelled).
-    func put(_ batch: Batch) {
+    /// Producer: hands over the next batch, or the error that ends the epoch (dropped if the
+    /// consumer has cancelled).
+    func put(_ batch: Result<Batch, any Error>) {
         condition.lock()
         defer { condition.unlock() }
         if !cancelled { ready.append(batch) }
@@ -42,10 +43,10 @@ final class PrefetchBuffer: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Consumer: the next batch, blocking while the producer is behind; nil once the
-    /// producer has finished with nothing left, or after `cancel()`. `stalled` says whether
-    /// it had to wait.
-    func take() -> (batch: Batch?, stalled: Bool) {
+    /// Consumer: the next batch (or error), blocking while the producer is behind; nil once
+    /// the producer has finished with nothing left, or after `cancel()`. `stalled` says
+    /// whether it had to wait.
+    func take() -> (batch: Result<Batch, any Error>?, stalled: Bool) {
         condition.lock()
         defer { condition.unlock() }
         var stalled = false

@@ -42,3 +42,11 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return order
     }
 }
+
+extension SplitMix64 {
+    /// A uniform Double in `0..<1` from the top 53 bits.
+    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// A uniform Double in `low..<high`, as `low + (high - low) * u`.
+    mutating func uniform(_ low: Double, _ high: Double) -> Double { low + (high - low) * uniform() }
+}

@@ -54,4 +54,31 @@ struct ImageFolderTrainTests {
         #expect(result.stderr.contains("\(folder)/train/cat/2.jpeg"), "\(result.stderr)")
         #expect(result.stderr.contains("data.size"), "\(result.stderr)")
     }
+
+    @Test func aTruncatedJPEGMidEpochStopsTheRunNamingItAndKeepsTheBatchesBefore() throws {
+        let dir = try Scratch()
+        // 40 training images, so the cut file (at its seeded place in the shuffle) comes after a
+        // few trained batches; with imagenet statistics nothing reads it before training. Rows of
+        // those batches also show that training began before the folder was decoded: a loader
+        // decoding up front would have failed on the file before the first batch.
+        let source = try Data(contentsOf: Self.fixtures.appendingPathComponent("rgb_9x13.jpg"))
+        for (split, count) in [("train", 20), ("valid", 1)] {
+            for label in ["cat", "dog"] {
+                let folder = dir.url.appendingPathComponent("images/\(split)/\(label)")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                for i in 0..<count { try source.write(to: folder.appendingPathComponent("\(i).jpg")) }
+            }
+        }
+        let bad = dir.path("images/train/dog/17.jpg")
+        try source.prefix(source.count / 2).write(to: URL(fileURLWithPath: bad))
+        let spec = try Self.spec(in: dir, folder: dir.path("images"), data: #", "size": [8, 8], "normalize": "imagenet""#)
+        let db = dir.path("stats.sqlite")
+        let result = try HookdProcess.run(["train", spec, "--db", db])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(bad), "\(result.stderr)")
+        let file = try SQLiteFile(db)
+        #expect(try file.text("SELECT status FROM runs") == "failed")
+        let trained = try file.int("SELECT count(DISTINCT batch) FROM activation_stats")
+        #expect(trained > 0 && trained < 20, "batches recorded before the cut file: \(trained)")
+    }
 }

@@ -27,7 +27,7 @@ struct FashionMNISTTests {
         for label in splits.train.labels { perClass[Int(label)] += 1 }
         #expect(perClass == [Int](repeating: 6000, count: 10))
 
-        let norm = Normalization(computedOver: splits.train)
+        let norm = try Normalization(computedOver: splits.train)
         #expect(abs(norm.mean[0] - 0.2860) < 5e-4, "mean \(norm.mean[0])")
         #expect(abs(norm.std[0] - 0.3530) < 5e-4, "std \(norm.std[0])")
     }
@@ -39,7 +39,8 @@ struct FashionMNISTTests {
         let start = Date()
         var seen = [Bool](repeating: false, count: splits.train.count)
         var batches = 0
-        for batch in loader.epoch(0) {
+        let epoch = loader.epoch(0)
+        while let batch = try epoch.next() {
             batches += 1
             for i in batch.sampleIndices { seen[i] = true }
             #expect(batch.inputs.count == batch.count * 784)

@@ -9,7 +9,7 @@ struct NormalizationTests {
         // Two RGB images of 1×2: R is {0, 255, 0, 255}, G is constant 51, B is {0, 0, 0, 255}.
         let pixels: [UInt8] = [0, 255, 51, 51, 0, 0, 0, 255, 51, 51, 0, 255]
         let images = try LabeledImages(channels: 3, height: 1, width: 2, pixels: pixels, labels: [0, 0], classes: ["x"])
-        let n = Normalization(computedOver: images)
+        let n = try Normalization(computedOver: images)
         #expect(n.channels == 3)
         #expect(abs(n.mean[0] - 0.5) < 1e-6 && abs(n.std[0] - 0.5) < 1e-6)
         #expect(abs(n.mean[1] - 0.2) < 1e-6)

@@ -56,8 +56,8 @@ struct LearnerTests {
         #expect(l.position == TrainingPosition(epoch: 2, batch: 0, iteration: 8))
         #expect(l.history.map(\.epoch) == [0, 1])
         let loader = l.data.train
-        let expected = [(0, 3), (1, 0), (1, 1), (1, 2), (1, 3)].map { epoch, index in
-            loader.makeBatch(index, epoch: epoch, order: loader.order(epoch: epoch)).inputs
+        let expected = try [(0, 3), (1, 0), (1, 1), (1, 2), (1, 3)].map { epoch, index in
+            try loader.makeBatch(index, epoch: epoch, order: loader.order(epoch: epoch)).inputs
         }
         #expect(inputs == expected)
     }

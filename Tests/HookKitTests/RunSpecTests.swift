@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 @testable import HookKit
@@ -28,6 +29,34 @@ struct RunSpecTests {
         #expect(spec.data.size == [224, 160] && spec.data.channels == 3)
         let plain = try RunSpec.parse(Data(#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d"}}"#.utf8))
         #expect(plain.data.size == nil && plain.data.channels == nil)
+    }
+
+    @Test func imageFolderTakesTheLoaderSettings() throws {
+        let spec = try RunSpec.parse(Data(#"""
+            {"model": {"arch": "resnet18"},
+             "data": {"format": "image_folder", "path": "/data/pets", "normalize": "imagenet", "workers": 3, "cache": "memory",
+                      "augment": {"flip": true, "pad_crop": 4, "random_resized_crop": {"scale": [0.35, 1]}}}}
+            """#.utf8))
+        #expect(spec.data.normalize == .fixed(.imagenet))
+        #expect(spec.data.workers == 3 && spec.data.cache == .memory)
+        #expect(spec.data.augment == Augmentation(flip: true, padCrop: 4, resizedCropScale: 0.35...1))
+        let given = try RunSpec.parse(Data(#"""
+            {"model": {"arch": "resnet18"},
+             "data": {"format": "image_folder", "path": "/d", "normalize": {"mean": [0.5, 0.4, 0.3], "std": [0.25, 0.5, 1]}}}
+            """#.utf8))
+        #expect(given.data.normalize == .fixed(Normalization(mean: [0.5, 0.4, 0.3], std: [0.25, 0.5, 1])))
+        // Defaults: dataset statistics, workers from the cores, no cache, no augmentation.
+        let plain = try RunSpec.parse(Data(#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d"}}"#.utf8))
+        #expect(plain.data.normalize == .dataset && plain.data.workers == nil && plain.data.cache == DataSpec.Cache.none)
+        #expect(plain.data.augment.isIdentity)
+    }
+
+    @Test func photoFolderExampleParses() throws {
+        let path = (Self.defaultSpecPath as NSString).deletingLastPathComponent + "/examples/photo-folder.json"
+        let spec = try RunSpec.load(path: path)
+        #expect(spec.data.format == .imageFolder && spec.data.channels == 3 && spec.data.size == [128, 128])
+        #expect(spec.data.normalize == .fixed(.imagenet))
+        #expect(spec.data.augment == Augmentation(flip: true, resizedCropScale: 0.35...1))
     }
 
     static let valid = """
@@ -91,6 +120,19 @@ struct RunSpecTests {
         (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "sizes": [8, 8]}}"#, "$.data.sizes"),
         (#"{"model": {"arch": "mlp", "layers": [784, 10]}, "data": {"format": "idx", "path": "/d", "size": [8, 8]}}"#, "$.data.size"),
         (#"{"model": {"arch": "mlp", "layers": [64, 10]}, "data": {"format": "synthetic", "channels": 1}}"#, "$.data.channels"),
+        // the loader's settings
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "normalize": "cifar"}}"#, "$.data.normalize"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "normalize": {"mean": [0.5]}}}"#, "$.data.normalize.std"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "normalize": {"mean": [0.5, 0.5], "std": [1, 1]}}}"#, "$.data.normalize"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "normalize": {"mean": [0.5], "std": [0]}}}"#, "$.data.normalize.std[0]"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "workers": 0}}"#, "$.data.workers"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "cache": "disk"}}"#, "$.data.cache"),
+        (#"{"model": {"arch": "mlp", "layers": [64, 10]}, "data": {"format": "synthetic", "cache": "memory"}}"#, "$.data.cache"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "augment": {"flip": 1}}}"#, "$.data.augment.flip"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "augment": {"rotate": 10}}}"#, "$.data.augment.rotate"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "augment": {"random_resized_crop": {}}}}"#, "$.data.augment.random_resized_crop.scale"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "augment": {"random_resized_crop": {"scale": [0.9, 0.2]}}}}"#, "$.data.augment.random_resized_crop.scale"),
+        (#"{"model": {"arch": "resnet18"}, "data": {"format": "image_folder", "path": "/d", "augment": {"random_resized_crop": {"scale": [0.2, 1.5]}}}}"#, "$.data.augment.random_resized_crop.scale[1]"),
         // malformed JSON
         (#"{"model": {"arch": "simple_cnn""#, "$"),
         ("not json", "$"),

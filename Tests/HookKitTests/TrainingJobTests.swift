@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 @testable import HookKit
@@ -66,6 +67,21 @@ struct TrainingJobTests {
         }
     }
 
+    @Test func givenStatisticsNormaliseTheBatchesAndMustFitTheChannels() throws {
+        let json = { (normalize: String) in
+            try Self.spec().json.replacingOccurrences(of: #""format":"synthetic""#, with: #""format":"synthetic","normalize":\#(normalize)"#)
+        }
+        let given = try TrainingJob(spec: try RunSpec.parse(Data(try json(#"{"mean":[0.5],"std":[0.25]}"#).utf8)))
+        #expect(given.data.train.normalization == Normalization(mean: [0.5], std: [0.25]))
+        #expect(given.data.valid.normalization == given.data.train.normalization)
+        do {
+            _ = try TrainingJob(spec: try RunSpec.parse(Data(try json(#""imagenet""#).utf8)))
+            Issue.record("imagenet's 3 channels accepted for 1-channel images")
+        } catch let error as SpecError {
+            #expect(error.path == "$.data.normalize")
+        }
+    }
+
     @Test func channelMismatchIsASpecError() throws {
         do {
             _ = try TrainingJob(spec: try Self.spec(channels: "[3, 8, 4]"))
@@ -114,7 +130,7 @@ struct TrainingJobTests {
         // Both continue identically: one more Adam step from the same state gives the same weights.
         // (lr and beta1 are not checkpointed: a resumed fit's schedule sets them before each batch,
         // so they are set here the way `fitOneCycle` would for the next step.)
-        let batch = trained.data.train.makeBatch(0, epoch: 1, order: trained.data.train.order(epoch: 1))
+        let batch = try trained.data.train.makeBatch(0, epoch: 1, order: trained.data.train.order(epoch: 1))
         let next = OneCycleSchedule(totalSteps: 8, maxLR: 0.01)
         for job in [trained, fresh] {
             job.optimizer.learningRate = next.learningRate(at: 4)

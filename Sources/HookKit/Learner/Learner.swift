@@ -94,7 +94,7 @@ public final class Learner {
         var lossSum = 0.0, batches = 0, images = 0
         let batchesOfEpoch = data.train.epoch(epoch, startingAt: skip)
         defer { batchesOfEpoch.cancel() }
-        for batch in batchesOfEpoch {
+        while let batch = try batchesOfEpoch.next() {
             try trainBatch(batch)
             lossSum += lastLoss
             batches += 1
@@ -146,7 +146,7 @@ public final class Learner {
         let epoch = data.valid.epoch(0)
         defer { epoch.cancel() }
         try withNoGrad {
-            for batch in epoch {
+            while let batch = try epoch.next() {
                 let (x, y) = try batch.tensors()
                 let output = try model(x)
                 lossSum += try lossFunction(output, y).item() * Double(batch.count)

@@ -37,7 +37,7 @@ public final class TrainingJob {
         self.spec = spec
         Torch.threads = spec.train.threads ?? defaultThreads
         Torch.manualSeed(spec.train.seed)
-        data = try Self.loadData(spec)
+        data = try Self.loadData(spec, trainingThreads: Torch.threads)
         model = try ModelFactory.make(spec.model, inputShape: data.inputShape, classes: data.classes.count)
         weights = loadingWeights ? try spec.model.loadWeights(into: model) : nil
         optimizer = try Self.makeOptimizer(spec.train, parameters: model.parameters())
@@ -98,21 +98,40 @@ public final class TrainingJob {
         }
     }
 
-    static func loadData(_ spec: RunSpec) throws -> DataBunch {
+    /// The spec's data as loaders: image folders stream (decoded per batch on `data.workers`
+    /// threads, by default the cores the `trainingThreads` leave free), IDX and synthetic
+    /// data sit in memory; augmentation applies to training batches only.
+    static func loadData(_ spec: RunSpec, trainingThreads: Int) throws -> DataBunch {
         let d = spec.data
-        let splits: DatasetSplits
+        let train: any ImageSource, valid: any ImageSource
         switch d.format {
-        case .idx: splits = try IDXDataset.load(directory: d.path ?? "")
+        case .idx:
+            let splits = try IDXDataset.load(directory: d.path ?? "")
+            (train, valid) = (splits.train, splits.valid)
         case .imageFolder:
-            splits = try ImageFolder.load(root: d.path ?? "", channels: d.channels, size: d.size.map { ($0[0], $0[1]) })
+            (train, valid) = try ImageFolder.open(root: d.path ?? "", channels: d.channels, size: d.size.map { ($0[0], $0[1]) },
+                                                  cache: d.cache == .memory)
         case .synthetic:
-            splits = try SyntheticData.splits(trainCount: d.trainCount, validCount: d.validCount, channels: d.shape[0],
-                                              height: d.shape[1], width: d.shape[2], classes: d.classes, seed: spec.train.seed)
+            let splits = try SyntheticData.splits(trainCount: d.trainCount, validCount: d.validCount, channels: d.shape[0],
+                                                  height: d.shape[1], width: d.shape[2], classes: d.classes, seed: spec.train.seed)
+            (train, valid) = (splits.train, splits.valid)
         }
-        let train = try DataLoader(splits.train, options: .init(batchSize: spec.train.batchSize, shuffle: true, seed: spec.train.seed))
-        let valid = try DataLoader(splits.valid, normalization: train.normalization,
-                                   options: .init(batchSize: max(spec.train.batchSize, 256), shuffle: false, seed: 0))
-        return DataBunch(train: train, valid: valid, classes: splits.classes)
+        let workers = d.workers ?? max(1, ProcessInfo.processInfo.activeProcessorCount - trainingThreads)
+        var normalization: Normalization?
+        if case .fixed(let given) = d.normalize {
+            guard given.channels == train.channels else {
+                throw SpecError(path: "$.data.normalize", message: "has \(given.channels) channel(s) but the images have \(train.channels)")
+            }
+            normalization = given
+        }
+        let trainLoader = try DataLoader(train, normalization: normalization, options: .init(
+            batchSize: spec.train.batchSize, shuffle: true, seed: spec.train.seed, workers: workers, augmentation: d.augment))
+        // Validation needs no gradients, so bigger batches are cheaper, up to 256 images or 2²⁰
+        // values (4 MiB of floats, one of three in flight): a 128² RGB folder keeps its batch size.
+        let validBatch = max(spec.train.batchSize, min(256, (1 << 20) / valid.imageSize))
+        let validLoader = try DataLoader(valid, normalization: trainLoader.normalization, options: .init(
+            batchSize: validBatch, shuffle: false, seed: 0, workers: workers))
+        return DataBunch(train: trainLoader, valid: validLoader, classes: train.classes)
     }
 
     static func makeOptimizer(_ t: TrainSpec, parameters: [Tensor]) throws -> Optimizer {

@@ -73,6 +73,20 @@ public final class JSONObjectReader {
         }
     }
 
+    public func doubleArray(_ key: String, range: ClosedRange<Double>? = nil) throws -> [Double]? {
+        guard let v = value(key) else { return nil }
+        guard case .array(let items) = v else { throw mismatch(key, "an array of numbers", v) }
+        return try items.enumerated().map { index, item in
+            guard case .number(let n) = item, n.isFinite else {
+                throw SpecError(path: "\(child(key))[\(index)]", message: "expected a number, got \(item.typeName)")
+            }
+            if let range, !range.contains(n) {
+                throw SpecError(path: "\(child(key))[\(index)]", message: "must be in \(range.lowerBound)...\(range.upperBound), got \(n)")
+            }
+            return n
+        }
+    }
+
     public func stringArray(_ key: String) throws -> [String]? {
         guard let v = value(key) else { return nil }
         guard case .array(let items) = v else { throw mismatch(key, "an array of strings", v) }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Health
 import Statistics
@@ -148,6 +149,9 @@ public struct DataSpec: Sendable, Equatable {
         case idx, imageFolder = "image_folder", synthetic
     }
 
+    /// image_folder: whether decoded images are kept for later epochs.
+    public enum Cache: String, Sendable, CaseIterable { case none, memory }
+
     public var format: Format
     public var path: String?
     /// synthetic: image shape (C, H, W).
@@ -162,6 +166,12 @@ public struct DataSpec: Sendable, Equatable {
     /// image_folder: `[height, width]` every image is resized ("squished") to; nil requires
     /// all images to have one size.
     public var size: [Int]?
+    public var normalize: NormalizeSpec
+    /// Threads that decode and augment batches; nil: the cores training does not use.
+    public var workers: Int?
+    public var cache: Cache
+    /// Training batches only; off unless asked for.
+    public var augment: Augmentation
 
     init(_ r: JSONObjectReader) throws {
         guard let format = try r.choice("format", Format.self) else { throw SpecError(path: r.child("format"), message: "is required") }
@@ -173,12 +183,17 @@ public struct DataSpec: Sendable, Equatable {
         validCount = try r.int("valid_count", range: 1...10_000_000) ?? 128
         channels = try r.int("channels")
         size = try r.intArray("size", range: 1...16384)
+        normalize = try NormalizeSpec(r)
+        workers = try r.int("workers", range: 1...1024)
+        cache = try r.choice("cache", Cache.self) ?? .none
+        augment = try r.object("augment").map(Augmentation.init) ?? Augmentation()
         try r.finish()
         if format != .synthetic && (path ?? "").isEmpty {
             throw SpecError(path: r.child("path"), message: "is required for format \"\(format.rawValue)\"")
         }
         if shape.count != 3 { throw SpecError(path: r.child("shape"), message: "must be [channels, height, width]") }
-        for (key, given) in [("channels", channels != nil), ("size", size != nil)] where given && format != .imageFolder {
+        for (key, given) in [("channels", channels != nil), ("size", size != nil), ("cache", r.has("cache"))]
+        where given && format != .imageFolder {
             throw SpecError(path: r.child(key), message: "applies to format \"image_folder\" only")
         }
         if let channels, channels != 1 && channels != 3 {
