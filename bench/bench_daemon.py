@@ -12,6 +12,16 @@ TINY_SPEC = {"name": "long", "model": {"arch": "simple_cnn", "channels": [1, 4, 
              "train": {"epochs": 1, "batch_size": 8, "threads": 1}}
 
 
+def by_row(table, key, columns):
+    """The by-row downsampling of a batch range to :l rows (first and last kept)."""
+    return f"""
+    WITH f AS (SELECT batch, {columns}, row_number() OVER (ORDER BY batch) - 1 AS rn, count(*) OVER () AS n
+               FROM {table} WHERE {key})
+    SELECT batch FROM f WHERE n <= :l OR rn = 0 OR (rn * (:l - 1)) / (n - 1) <> ((rn - 1) * (:l - 1)) / (n - 1)
+    ORDER BY batch
+    """
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -20,19 +20,9 @@ import tempfile
 import time
 import urllib.request
 
-from bench_daemon import serving, tiny_run_file
+from bench_daemon import by_row, serving, tiny_run_file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def by_row(table, key, columns):
-    """The by-row downsampling of a batch range to :l rows (first and last kept)."""
-    return f"""
-    WITH f AS (SELECT batch, {columns}, row_number() OVER (ORDER BY batch) - 1 AS rn, count(*) OVER () AS n
-               FROM {table} WHERE {key})
-    SELECT batch FROM f WHERE n <= :l OR rn = 0 OR (rn * (:l - 1)) / (n - 1) <> ((rn - 1) * (:l - 1)) / (n - 1)
-    ORDER BY batch
-    """
 
 
 def main():

@@ -22,19 +22,9 @@ import tempfile
 import time
 import urllib.request
 
-from bench_daemon import serving, tiny_run_file
+from bench_daemon import by_row, serving, tiny_run_file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-BY_ROW_SQL = """
-WITH f AS (
-    SELECT batch, counts, row_number() OVER (ORDER BY batch) - 1 AS rn
-    FROM histograms WHERE run_id = 1 AND module = '0.0' AND kind = 'forward'
-), s AS (SELECT *, row_number() OVER (ORDER BY batch) - 1 AS rn2, count(*) OVER () AS n FROM f)
-SELECT batch FROM s WHERE n <= :l OR rn2 = 0 OR (rn2 * (:l - 1)) / (n - 1) <> ((rn2 - 1) * (:l - 1)) / (n - 1)
-ORDER BY batch
-"""
-
 
 def main():
     ap = argparse.ArgumentParser()
@@ -58,7 +48,7 @@ def main():
         db.close()
         with sqlite3.connect(db_path) as db:
             t = time.perf_counter()
-            by_row = [row[0] for row in db.execute(BY_ROW_SQL, {"l": 100})]
+            by_row = [row[0] for row in db.execute(by_row("histograms", "run_id = 1 AND module = '0.0' AND kind = 'forward'", "counts"), {"l": 100})]
             by_row_ms = (time.perf_counter() - t) * 1000
         with serving(args.hookd, work, db_path) as (port, _):
             print(f"| query on {args.rows:,} batches of one layer | batches | SVG bytes | ms |")
