@@ -48,12 +48,12 @@ def main():
         db.close()
         with sqlite3.connect(db_path) as db:
             t = time.perf_counter()
-            by_row = [row[0] for row in db.execute(by_row("histograms", "run_id = 1 AND module = '0.0' AND kind = 'forward'", "counts"), {"l": 100})]
+            sampled = [row[0] for row in db.execute(by_row("histograms", "run_id = 1 AND module = '0.0' AND kind = 'forward'", "counts"), {"l": 100})]
             by_row_ms = (time.perf_counter() - t) * 1000
         with serving(args.hookd, work, db_path) as (port, _):
             print(f"| query on {args.rows:,} batches of one layer | batches | SVG bytes | ms |")
             print("|---|---|---|---|")
-            print(f"| by-row window query over histograms, limit=100 (sqlite3, no SVG) | {len(by_row)} | | {by_row_ms:.1f} |")
+            print(f"| by-row window query over histograms, limit=100 (sqlite3, no SVG) | {len(sampled)} | | {by_row_ms:.1f} |")
             for query in ["stat=color_dim&limit=100", "stat=color_dim&limit=1000", "stat=mean&limit=100", "stat=mean&limit=1000"]:
                 t = time.perf_counter()
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/plots/0.0.svg?run=1&{query}") as response:
@@ -63,7 +63,7 @@ def main():
                 if query == "stat=color_dim&limit=100":
                     # One row per batch: the seek sampling picks exactly the by-row query's batches.
                     batches = [int(part.split('"')[0]) for part in body.split('data-batch="')[1:]]
-                    assert batches == by_row, "the plot's columns differ from the by-row sampling"
+                    assert batches == sampled, "the plot's columns differ from the by-row sampling"
                 print(f"| hookd GET /plots/0.0.svg?{query} (uncached, HTTP included) | {columns} | {len(body):,} | {ms:.1f} |")
     finally:
         shutil.rmtree(work, ignore_errors=True)
