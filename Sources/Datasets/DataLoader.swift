@@ -19,14 +19,18 @@ public struct DataLoader: Sendable {
         public var dropLast: Bool
         /// Batches prepared ahead of the consumer; 0 prepares each batch inside `next()`.
         public var prefetch: Int
+        /// The part of each epoch this loader reads (a data-parallel rank's); the whole by default.
+        public var shard: DataShard
 
         /// Options with PyTorch's `DataLoader` defaults, except shuffle on and 2 batches ahead.
-        public init(batchSize: Int = 64, shuffle: Bool = true, seed: UInt64 = 0, dropLast: Bool = false, prefetch: Int = 2) {
+        public init(batchSize: Int = 64, shuffle: Bool = true, seed: UInt64 = 0, dropLast: Bool = false, prefetch: Int = 2,
+                    shard: DataShard = .whole) {
             self.batchSize = batchSize
             self.shuffle = shuffle
             self.seed = seed
             self.dropLast = dropLast
             self.prefetch = prefetch
+            self.shard = shard
         }
     }
 
@@ -65,15 +69,16 @@ public struct DataLoader: Sendable {
 
     /// Batches per epoch.
     public var batchCount: Int {
-        let n = data.count, size = options.batchSize
+        let n = options.shard.sampleCount(of: data.count), size = options.batchSize
         return options.dropLast ? n / size : (n + size - 1) / size
     }
 
-    /// The order in which epoch `epoch` visits the images (identity without shuffle).
+    /// The order in which epoch `epoch` visits the images (identity without shuffle), cut to
+    /// this loader's shard.
     public func order(epoch: Int) -> [Int] {
-        guard options.shuffle else { return Array(0..<data.count) }
+        guard options.shuffle else { return options.shard.select(Array(0..<data.count)) }
         var rng = SplitMix64(seed: options.seed ^ UInt64(truncatingIfNeeded: epoch))
-        return rng.permutation(data.count)
+        return options.shard.select(rng.permutation(data.count))
     }
 
     /// The batches of one epoch, produced in the background `options.prefetch` ahead.

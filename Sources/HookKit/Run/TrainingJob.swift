@@ -29,15 +29,18 @@ public final class TrainingJob {
     ///   - maxHooks: the most hooks the spec may resolve to (`training.max_hooks`).
     ///   - loadingWeights: false when a checkpoint will restore the model anyway (a resumed
     ///     run), so `model.weights` is not read again and may have moved since.
+    ///   - group: the data-parallel group this run is one rank of: the job then reads only its
+    ///     shard of every epoch and trains through `DataParallel` (DDP's semantics).
     /// - Throws: `SpecError` for a spec that does not fit its data or model (naming the JSON
     ///   path), e.g. one hooking a module twice for one statistic (see `HookClaims`);
     ///   `DatasetError` for unreadable data, `TorchError` from libtorch.
     public init(spec: RunSpec, defaultThreads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                keepStatsInMemory: Bool = true, maxHooks: Int = HookClaims.defaultLimit, loadingWeights: Bool = true) throws {
+                keepStatsInMemory: Bool = true, maxHooks: Int = HookClaims.defaultLimit, loadingWeights: Bool = true,
+                group: ProcessGroup? = nil) throws {
         self.spec = spec
         Torch.threads = spec.train.threads ?? defaultThreads
         Torch.manualSeed(spec.train.seed)
-        data = try Self.loadData(spec)
+        data = try Self.loadData(spec, shard: try group.map { try DataShard(rank: $0.rank, count: $0.worldSize) } ?? .whole)
         model = try ModelFactory.make(spec.model, inputShape: data.inputShape, classes: data.classes.count)
         weights = loadingWeights ? try spec.model.loadWeights(into: model) : nil
         optimizer = try Self.makeOptimizer(spec.train, parameters: model.parameters())
@@ -55,6 +58,7 @@ public final class TrainingJob {
             }
         }
         learner.callbacks.append(stats)
+        if let group { learner.callbacks.insert(DataParallel(group: group), at: 0) }
     }
 
     /// Hooks `path` from the next batch on (call between batches, on the training queue).
@@ -98,7 +102,7 @@ public final class TrainingJob {
         }
     }
 
-    static func loadData(_ spec: RunSpec) throws -> DataBunch {
+    static func loadData(_ spec: RunSpec, shard: DataShard = .whole) throws -> DataBunch {
         let d = spec.data
         let splits: DatasetSplits
         switch d.format {
@@ -109,7 +113,7 @@ public final class TrainingJob {
             splits = try SyntheticData.splits(trainCount: d.trainCount, validCount: d.validCount, channels: d.shape[0],
                                               height: d.shape[1], width: d.shape[2], classes: d.classes, seed: spec.train.seed)
         }
-        let train = try DataLoader(splits.train, options: .init(batchSize: spec.train.batchSize, shuffle: true, seed: spec.train.seed))
+        let train = try DataLoader(splits.train, options: .init(batchSize: spec.train.batchSize, shuffle: true, seed: spec.train.seed, shard: shard))
         let valid = try DataLoader(splits.valid, normalization: train.normalization,
                                    options: .init(batchSize: max(spec.train.batchSize, 256), shuffle: false, seed: 0))
         return DataBunch(train: train, valid: valid, classes: splits.classes)
