@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestPorts
 import Torch
 
 /// Runs `count` ranks of a process group on their own threads in this process (Gloo connects them
@@ -22,22 +23,5 @@ enum Ranks {
         return results.withLock { r in (0..<count).map { r[$0]! } }
     }
 
-    /// A TCP port nothing listens on right now (the kernel's pick for port 0).
-    static func freePort() -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                _ = bind(fd, $0, length)
-                _ = getsockname(fd, $0, &length)
-            }
-        }
-        return UInt16(bigEndian: address.sin_port)
-    }
-
-    static func master() -> ProcessGroup.Master { .init(host: "127.0.0.1", port: freePort()) }
+    static func master() -> ProcessGroup.Master { .init(host: "127.0.0.1", port: FreePort.pick()) }
 }
