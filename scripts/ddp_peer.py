@@ -11,22 +11,25 @@ Run with Debian's interpreter (python3-torch, the libtorch build hookd links):
             [--seed 42]
         N processes on 127.0.0.1, DDP over gloo (broadcast_buffers=False; rank 0 loads INIT.pt,
         the others start from other random weights, which DDP's broadcast replaces); prints
-        {"losses": [[rank 0's per-step losses], ...], "params": {name: [values]}} on stdout
+        {"losses": [[rank 0's per-step losses], ...], "params": {name: [values]}, "seconds":
+        [each rank's training-loop seconds], "images": [each rank's images]} on stdout
     /usr/bin/python3 scripts/ddp_peer.py dump FILE.pt
         {name: [values]} of a state_dict file (what hookd --save-weights wrote), as JSON
 
-The data are hookd's: DIR holds MNIST-layout IDX files (train-images-idx3-ubyte, ...), normalised
+The data are hookd's: DIR holds MNIST-layout IDX files (train-images-idx3-ubyte, plain or .gz), normalised
 with the training split's per-channel mean and std as hookd's Normalization computes them, and
 every epoch visits the training split in hookd's seeded order (SplitMix64(seed ^ epoch), a
 Fisher-Yates shuffle), which torch's own DistributedSampler (shuffle=False) then pads and
 strides by rank. Everything is single-threaded, so reruns give the same numbers.
 """
 import argparse
+import gzip
 import json
 import os
 import struct
 import sys
 import tempfile
+import time
 
 import numpy as np
 import torch
@@ -69,8 +72,12 @@ class SplitMix64:
 
 
 def read_idx(path):
-    with open(path, "rb") as f:
-        data = f.read()
+    if not os.path.exists(path) and os.path.exists(path + ".gz"):
+        with gzip.open(path + ".gz", "rb") as f:
+            data = f.read()
+    else:
+        with open(path, "rb") as f:
+            data = f.read()
     magic, = struct.unpack(">I", data[:4])
     dims = struct.unpack(">" + "I" * (magic & 0xFF), data[4:4 + 4 * (magic & 0xFF)])
     return np.frombuffer(data[4 + 4 * len(dims):], dtype=np.uint8).reshape(dims)
@@ -118,17 +125,22 @@ def rank_main(rank, args, out_dir):
     optimizer = torch.optim.SGD(ddp.parameters(), lr=args.lr, momentum=args.momentum)
     data = load_training_split(args.data)
     losses = []
+    images = 0
+    started = None
     for epoch in range(args.epochs):
         order = SplitMix64(args.seed ^ epoch).permutation(len(data))
         epoch_data = Subset(data, order)
         sampler = DistributedSampler(epoch_data, num_replicas=args.world_size, rank=rank, shuffle=False)
         for x, y in DataLoader(epoch_data, batch_size=args.batch_size, sampler=sampler):
+            # As hookd's --bench-name: from the first batch in hand to the last step's end.
+            started = started or time.perf_counter()
+            images += len(y)
             loss = nn.functional.cross_entropy(ddp(x), y)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
-    result = {"losses": losses}
+    result = {"losses": losses, "seconds": time.perf_counter() - started, "images": images}
     if rank == 0:
         result["params"] = flat(model.state_dict())
     with open(os.path.join(out_dir, f"rank{rank}.json"), "w") as f:
@@ -172,7 +184,8 @@ def main():
             for rank in range(args.world_size):
                 with open(os.path.join(out_dir, f"rank{rank}.json")) as f:
                     ranks.append(json.load(f))
-        json.dump({"losses": [r["losses"] for r in ranks], "params": ranks[0]["params"]}, sys.stdout)
+        json.dump({"losses": [r["losses"] for r in ranks], "params": ranks[0]["params"],
+                   "seconds": [r["seconds"] for r in ranks], "images": [r["images"] for r in ranks]}, sys.stdout)
 
 
 if __name__ == "__main__":
