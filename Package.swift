@@ -76,8 +76,10 @@ let package = Package(
         .target(name: "SVGInspection", path: "Tests/SVGInspection"),
         // Raw sockets that hold, trickle or watch connections (HTTP server and daemon tests).
         .target(name: "SocketSupport", path: "Tests/SocketSupport"),
+        // A free TCP port for tests whose processes meet at a rendezvous port.
+        .target(name: "TestPorts", path: "Tests/TestPorts"),
 
-        .testTarget(name: "TorchTests", dependencies: ["Torch", "Statistics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TorchTests", dependencies: ["Torch", "Statistics", "TestPorts"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Statistics"]),
         .testTarget(name: "HookKitTests", dependencies: ["HookKit", "Statistics", "Health"]),
@@ -89,7 +91,7 @@ let package = Package(
         .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore", "Statistics", "Health", "Rendering", "Torch", "Datasets"]),
         // Drives the real hookd binary (built next to the test bundle) as users do; Datasets
         // decodes the PNGs headless Chromium renders of its plots.
-        .testTarget(name: "CLITests", dependencies: ["StatsStore", "Datasets", "SVGInspection"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["StatsStore", "Datasets", "SVGInspection", "TestPorts"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what hookd needs on a fresh Debian 12 machine: libtorch, microhttpd, SQLite, libpng,
-# libjpeg-turbo, zlib, the Fashion-MNIST data set, the dashboard's charting library (Debian's
-# libjs-dygraphs; the daemon serves it, the page fetches nothing from the network), and the tools
-# the tests drive (sqlite3, systemd-analyze, headless chromium for the dashboard and SVG plots,
-# and schemathesis in .tools/schemathesis, pinned by scripts/schemathesis-requirements.txt).
+# libjpeg-turbo, zlib, Gloo's headers (for libtorch's c10d, the data-parallel transport), the
+# Fashion-MNIST data set, the dashboard's charting library (Debian's libjs-dygraphs; the daemon
+# serves it, the page fetches nothing from the network), and the tools the tests drive (sqlite3,
+# systemd-analyze, headless chromium for the dashboard and SVG plots, and schemathesis in
+# .tools/schemathesis, pinned by scripts/schemathesis-requirements.txt).
 # Debian's python3-torch and python3-torchvision (the libtorch build hookd links) are PyTorch's
 # side of the weights tests: scripts/weights_oracle.py writes torch.save files and checks that
 # torch.load reads hookd's exports. With --peers, also what the benchmarks and the other fixture
@@ -13,6 +14,7 @@ set -euo pipefail
 packages=(
     pkg-config
     libtorch-dev
+    libgloo-dev
     libmicrohttpd-dev
     libsqlite3-dev
     sqlite3

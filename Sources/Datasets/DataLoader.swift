@@ -29,10 +29,12 @@ public struct DataLoader: Sendable {
         public var workers: Int
         /// Random changes to each image, seeded by `seed`, the epoch and the image.
         public var augmentation: Augmentation
+        /// The part of each epoch this loader reads (a data-parallel rank's); the whole by default.
+        public var shard: DataShard
 
         /// Options with PyTorch's `DataLoader` defaults, except shuffle on and 2 batches ahead.
         public init(batchSize: Int = 64, shuffle: Bool = true, seed: UInt64 = 0, dropLast: Bool = false, prefetch: Int = 2,
-                    workers: Int = 1, augmentation: Augmentation = Augmentation()) {
+                    workers: Int = 1, augmentation: Augmentation = Augmentation(), shard: DataShard = .whole) {
             self.batchSize = batchSize
             self.shuffle = shuffle
             self.seed = seed
@@ -40,6 +42,7 @@ public struct DataLoader: Sendable {
             self.prefetch = prefetch
             self.workers = workers
             self.augmentation = augmentation
+            self.shard = shard
         }
     }
 
@@ -82,15 +85,16 @@ public struct DataLoader: Sendable {
 
     /// Batches per epoch.
     public var batchCount: Int {
-        let n = data.count, size = options.batchSize
+        let n = options.shard.sampleCount(of: data.count), size = options.batchSize
         return options.dropLast ? n / size : (n + size - 1) / size
     }
 
-    /// The order in which epoch `epoch` visits the images (identity without shuffle).
+    /// The order in which epoch `epoch` visits the images (identity without shuffle), cut to
+    /// this loader's shard.
     public func order(epoch: Int) -> [Int] {
-        guard options.shuffle else { return Array(0..<data.count) }
+        guard options.shuffle else { return options.shard.select(Array(0..<data.count)) }
         var rng = SplitMix64(seed: options.seed ^ UInt64(truncatingIfNeeded: epoch))
-        return rng.permutation(data.count)
+        return options.shard.select(rng.permutation(data.count))
     }
 
     /// The batches of one epoch, produced in the background `options.prefetch` ahead.

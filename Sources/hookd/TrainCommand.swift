@@ -6,7 +6,8 @@ import Platform
 import StatsStore
 import Torch
 
-/// `hookd train SPEC.json [--db FILE]`: one run in the foreground.
+/// `hookd train SPEC.json [--db FILE] [--world-size N --rank R --master HOST:PORT]`: one run (or
+/// one rank of a data-parallel run) in the foreground.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -37,6 +38,18 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "How long to keep retrying a stats write that failed for a reason that may pass (disk full) before --on-stats-error applies; 0 = not at all.")
     var statsRetrySeconds = 30
 
+    @Option(help: "Data-parallel: ranks in the run (also WORLD_SIZE, or train.distributed.world_size).")
+    var worldSize: Int?
+
+    @Option(help: "Data-parallel: this process's rank, 0..<world size (also RANK).")
+    var rank: Int?
+
+    @Option(help: "Data-parallel: HOST:PORT where rank 0 hosts the rendezvous store (also MASTER_ADDR and MASTER_PORT).")
+    var master: String?
+
+    @Option(help: "Write the trained model's state_dict here at the end (torch.load reads it).")
+    var saveWeights: String?
+
     @Option(help: "Stop after this many training batches (smoke runs, benchmarks).")
     var maxBatches: Int?
 
@@ -58,8 +71,12 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         do {
             let runSpec = try RunSpec.load(path: spec)
+            let launch = DistributedLaunch(worldSize: worldSize, rank: rank, master: master)
+            let group = try launch.resolve(runSpec.train.distributed).map { d in
+                try ProcessGroup(master: d.master, rank: d.rank ?? 0, worldSize: d.worldSize, timeout: d.timeoutSeconds)
+            }
             let job = try TrainingJob(spec: runSpec, defaultThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                      keepStatsInMemory: db == nil)
+                                      keepStatsInMemory: db == nil, group: group)
             if let weights = job.weights { FileHandle.standardError.write(Data("hookd train: weights: \(weights)\n".utf8)) }
             job.learner.callbacks.append(ProgressReporter())
             let stats = job.stats
@@ -86,6 +103,7 @@ struct TrainCommand: ParsableCommand {
                 try job.train()
                 interrupted = job.learner.wasStopped
             }
+            if let saveWeights { try StateDictFile.write(job.model.stateDict(), to: URL(fileURLWithPath: saveWeights)) }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]

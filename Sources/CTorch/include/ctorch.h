@@ -229,6 +229,26 @@ const void *ct_bytes_data(ct_bytes b);
 size_t ct_bytes_count(ct_bytes b);
 void ct_bytes_free(ct_bytes b);
 
+/* ---------- data-parallel process groups (c10d: TCPStore rendezvous, Gloo collectives) ---------- */
+/// One rank's membership of a process group.
+typedef struct ct_process_group_s *ct_process_group;
+/// Joins a group of `world_size` ranks: rank 0 hosts the rendezvous store on `host`:`port`, the
+/// others connect to it, then Gloo connects every pair. Fails (never blocks longer than
+/// `timeout_seconds`) when the store cannot be hosted (port in use) or reached, or when the
+/// ranks disagree on the world size; the same timeout bounds every collective afterwards.
+int ct_process_group_create(const char *host, uint16_t port, int rank, int world_size,
+                            double timeout_seconds, ct_process_group *out);
+void ct_process_group_free(ct_process_group g);
+int ct_process_group_rank(ct_process_group g);
+int ct_process_group_size(ct_process_group g);
+/// Overwrites each of `count` tensors (in place, no autograd) with rank `root`'s values.
+int ct_broadcast(ct_process_group g, const ct_tensor *tensors, int count, int root);
+/// Sums `count` same-dtype tensors over all ranks, in place, through one flat buffer (one
+/// collective); with `average` each is multiplied by 1 / world size first, as DDP's reducer does.
+int ct_all_reduce(ct_process_group g, const ct_tensor *tensors, int count, bool average);
+/// Returns once every rank has called it (or fails at the timeout).
+int ct_barrier(ct_process_group g);
+
 #ifdef __cplusplus
 }
 #endif

@@ -99,6 +99,11 @@ public final class DaemonCore: Sendable {
     public func submit(spec data: Data) throws -> Int64 {
         let spec = try RunSpec.parse(data)
         try spec.checkHooks(limit: config.maxHooks)
+        // Refused rather than trained alone: a rank that ignored its group would leave the others
+        // waiting for it until their timeout.
+        if spec.train.distributed != nil {
+            throw SpecError(path: "$.train.distributed", message: "is not supported by the daemon yet; run each rank with hookd train")
+        }
         // A relative path would mean the daemon's working directory (`/` under systemd), which
         // no client chose; `hookd train` keeps relative paths, against the caller's directory.
         for (key, path) in [("$.data.path", spec.data.path), ("$.model.weights", spec.model.weights)] {

@@ -29,15 +29,19 @@ public final class TrainingJob {
     ///   - maxHooks: the most hooks the spec may resolve to (`training.max_hooks`).
     ///   - loadingWeights: false when a checkpoint will restore the model anyway (a resumed
     ///     run), so `model.weights` is not read again and may have moved since.
+    ///   - group: the data-parallel group this run is one rank of: the job then reads only its
+    ///     shard of every epoch and trains through `DataParallel` (DDP's semantics).
     /// - Throws: `SpecError` for a spec that does not fit its data or model (naming the JSON
     ///   path), e.g. one hooking a module twice for one statistic (see `HookClaims`);
     ///   `DatasetError` for unreadable data, `TorchError` from libtorch.
     public init(spec: RunSpec, defaultThreads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                keepStatsInMemory: Bool = true, maxHooks: Int = HookClaims.defaultLimit, loadingWeights: Bool = true) throws {
+                keepStatsInMemory: Bool = true, maxHooks: Int = HookClaims.defaultLimit, loadingWeights: Bool = true,
+                group: ProcessGroup? = nil) throws {
         self.spec = spec
         Torch.threads = spec.train.threads ?? defaultThreads
         Torch.manualSeed(spec.train.seed)
-        data = try Self.loadData(spec, trainingThreads: Torch.threads)
+        data = try Self.loadData(spec, trainingThreads: Torch.threads,
+                                 shard: try group.map { try DataShard(rank: $0.rank, count: $0.worldSize) } ?? .whole)
         model = try ModelFactory.make(spec.model, inputShape: data.inputShape, classes: data.classes.count)
         weights = loadingWeights ? try spec.model.loadWeights(into: model) : nil
         optimizer = try Self.makeOptimizer(spec.train, parameters: model.parameters())
@@ -55,6 +59,7 @@ public final class TrainingJob {
             }
         }
         learner.callbacks.append(stats)
+        if let group { learner.callbacks.insert(DataParallel(group: group), at: 0) }
     }
 
     /// Hooks `path` from the next batch on (call between batches, on the training queue).
@@ -100,8 +105,9 @@ public final class TrainingJob {
 
     /// The spec's data as loaders: image folders stream (decoded per batch on `data.workers`
     /// threads, by default the cores the `trainingThreads` leave free), IDX and synthetic
-    /// data sit in memory; augmentation applies to training batches only.
-    static func loadData(_ spec: RunSpec, trainingThreads: Int) throws -> DataBunch {
+    /// data sit in memory; augmentation applies to training batches only, and a data-parallel
+    /// rank reads its `shard` of each training epoch.
+    static func loadData(_ spec: RunSpec, trainingThreads: Int, shard: DataShard = .whole) throws -> DataBunch {
         let d = spec.data
         let train: any ImageSource, valid: any ImageSource
         switch d.format {
@@ -125,7 +131,8 @@ public final class TrainingJob {
             normalization = given
         }
         let trainLoader = try DataLoader(train, normalization: normalization, options: .init(
-            batchSize: spec.train.batchSize, shuffle: true, seed: spec.train.seed, workers: workers, augmentation: d.augment))
+            batchSize: spec.train.batchSize, shuffle: true, seed: spec.train.seed, workers: workers, augmentation: d.augment,
+            shard: shard))
         // Validation needs no gradients, so bigger batches are cheaper, up to 256 images or 2²⁰
         // values (4 MiB of floats, one of three in flight): a 128² RGB folder keeps its batch size.
         let validBatch = max(spec.train.batchSize, min(256, (1 << 20) / valid.imageSize))

@@ -218,6 +218,8 @@ public struct TrainSpec: Sendable, Equatable {
     public var weightDecay = 0.0
     /// Intra-op threads; nil uses the configured default (online cores).
     public var threads: Int?
+    /// Data-parallel: this run is one rank of several; nil trains alone.
+    public var distributed: DistributedSpec?
 
     init(_ reader: JSONObjectReader?) throws {
         guard let r = reader else { return }
@@ -230,6 +232,7 @@ public struct TrainSpec: Sendable, Equatable {
         momentum = try r.double("momentum", range: 0...1) ?? momentum
         weightDecay = try r.double("weight_decay", range: 0...10) ?? weightDecay
         threads = try r.int("threads", range: 1...1024)
+        distributed = try r.object("distributed").map(DistributedSpec.init)
         try r.finish()
     }
 }

@@ -14,6 +14,15 @@ public enum DType: Sendable, Equatable {
         }
     }
 
+    /// Bytes per element.
+    public var byteSize: Int {
+        switch self {
+        case .float32: 4
+        case .float64, .int64: 8
+        case .bool, .uint8: 1
+        }
+    }
+
     init(code: ct_dtype) {
         switch code {
         case CT_FLOAT64: self = .float64

@@ -1,0 +1,195 @@
+// Data-parallel transport: libtorch's c10d (TCPStore rendezvous, ProcessGroupGloo collectives),
+// the same code torch.distributed runs with backend "gloo". hookd drives the collectives itself
+// (there is no C++ DistributedDataParallel in libtorch 1.13, pytorch#48959).
+#define USE_C10D_GLOO 1
+#include "shim_support.hpp"
+
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct ct_process_group_s {
+    c10::intrusive_ptr<c10d::Store> store;
+    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+    int rank;
+    int world_size;
+    std::chrono::milliseconds timeout;
+};
+
+namespace {
+
+bool is_loopback(const std::string &host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+/// The Gloo device torch.distributed would pick: GLOO_SOCKET_IFNAME when set, loopback when the
+/// master is on this machine's loopback, else the address this machine's hostname resolves to.
+std::shared_ptr<::gloo::transport::Device> make_device(const std::string &master_host) {
+    if (const char *interface = std::getenv("GLOO_SOCKET_IFNAME"); interface && *interface) {
+        return c10d::ProcessGroupGloo::createDeviceForInterface(interface);
+    }
+    if (is_loopback(master_host)) return c10d::ProcessGroupGloo::createDeviceForHostname(master_host);
+    return c10d::ProcessGroupGloo::createDefaultDevice();
+}
+
+/// "5 s", "0.5 s": a timeout as people write it.
+std::string seconds_text(double seconds) {
+    std::ostringstream text;
+    text << seconds << " s";
+    return text.str();
+}
+
+std::string as_string(const std::vector<uint8_t> &bytes) { return std::string(bytes.begin(), bytes.end()); }
+
+/// libtorch's message without the C++ backtrace c10::Error appends.
+std::string message_of(const std::exception &e) {
+    if (auto *error = dynamic_cast<const c10::Error *>(&e)) return error->what_without_backtrace();
+    return e.what();
+}
+
+/// Runs collective `name` and waits for it: wait(timeout) throws when a peer stops answering in
+/// time; a dead peer fails sooner (its sockets close). Either way the message says which.
+template <typename Start>
+void run_collective(ct_process_group g, const char *name, Start start) {
+    try {
+        start()->wait(g->timeout);
+    } catch (const std::exception &e) {
+        throw std::runtime_error(std::string(name) + " across " + std::to_string(g->world_size) +
+                                 " ranks failed on rank " + std::to_string(g->rank) +
+                                 " (a rank died or did not answer within " +
+                                 seconds_text(g->timeout.count() / 1000.0) + "): " + message_of(e));
+    }
+}
+
+std::vector<at::Tensor> tensors_of(const ct_tensor *tensors, int count) {
+    std::vector<at::Tensor> out;
+    out.reserve(count);
+    for (int i = 0; i < count; ++i) out.push_back(tensors[i]->t);
+    return out;
+}
+
+ct_process_group join(const std::string &host, uint16_t port, int rank, int world_size, double timeout_seconds) {
+    if (world_size < 1) throw std::invalid_argument("world size must be at least 1");
+    if (rank < 0 || rank >= world_size) {
+        throw std::invalid_argument("rank " + std::to_string(rank) + " is outside world size " +
+                                    std::to_string(world_size));
+    }
+    const auto timeout = std::chrono::milliseconds(int64_t(timeout_seconds * 1000));
+    const std::string master = std::string(host) + ":" + std::to_string(port);
+    c10d::TCPStoreOptions options;
+    options.port = port;
+    options.isServer = rank == 0;
+    options.numWorkers = size_t(world_size);
+    options.waitWorkers = true;
+    options.timeout = timeout;
+    c10::intrusive_ptr<c10d::Store> tcp;
+    try {
+        tcp = c10::make_intrusive<c10d::TCPStore>(host, options);
+    } catch (const std::exception &e) {
+        throw std::runtime_error(
+            (rank == 0 ? "rank 0 cannot host the rendezvous store on " : "cannot reach the rendezvous store of rank 0 at ") +
+            master + ": " + e.what());
+    }
+    // Every rank must have been started with rank 0's world size, or the collectives would
+    // wait for ranks that never come.
+    const std::string key = "hookd/world_size";
+    if (rank == 0) {
+        const std::string size = std::to_string(world_size);
+        tcp->set(key, std::vector<uint8_t>(size.begin(), size.end()));
+    } else {
+        const std::string size = as_string(tcp->get(key));
+        if (size != std::to_string(world_size)) {
+            throw std::runtime_error("rank " + std::to_string(rank) + " was started with world size " +
+                                     std::to_string(world_size) + " but rank 0 at " + master +
+                                     " with world size " + size);
+        }
+    }
+    // The same prefix torch.distributed gives its default group.
+    auto store = c10::make_intrusive<c10d::PrefixStore>("default_pg", tcp);
+    auto group_options = c10d::ProcessGroupGloo::Options::create(timeout);
+    group_options->devices.push_back(make_device(host));
+    group_options->threads = int(group_options->devices.size()) * 2;
+    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+    try {
+        group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, world_size, group_options);
+    } catch (const std::exception &e) {
+        throw std::runtime_error("rank " + std::to_string(rank) + " could not connect to the other " +
+                                 std::to_string(world_size - 1) + " rank(s) through " + master + " within " +
+                                 seconds_text(timeout_seconds) + " (was every rank started with world size " +
+                                 std::to_string(world_size) + " and this master?): " + message_of(e));
+    }
+    return new ct_process_group_s{tcp, group, rank, world_size, timeout};
+}
+
+} // namespace
+
+extern "C" {
+
+int ct_process_group_create(const char *host, uint16_t port, int rank, int world_size,
+                            double timeout_seconds, ct_process_group *out) {
+    CT_TRY(*out = join(host, port, rank, world_size, timeout_seconds))
+}
+
+void ct_process_group_free(ct_process_group g) { delete g; }
+
+int ct_process_group_rank(ct_process_group g) { return g->rank; }
+
+int ct_process_group_size(ct_process_group g) { return g->world_size; }
+
+int ct_broadcast(ct_process_group g, const ct_tensor *tensors, int count, int root) {
+    CT_TRY({
+        at::NoGradGuard no_grad;
+        c10d::BroadcastOptions options;
+        options.rootRank = root;
+        options.timeout = g->timeout;
+        for (int i = 0; i < count; ++i) {
+            // Gloo broadcasts a contiguous tensor in place; a strided one goes through a copy.
+            at::Tensor &target = tensors[i]->t;
+            std::vector<at::Tensor> one{target.is_contiguous() ? target : target.contiguous()};
+            run_collective(g, "broadcast", [&] { return g->group->broadcast(one, options); });
+            if (!one[0].is_same(target)) target.copy_(one[0]);
+        }
+    })
+}
+
+int ct_all_reduce(ct_process_group g, const ct_tensor *tensors, int count, bool average) {
+    CT_TRY({
+        if (count == 0) return CT_OK;
+        at::NoGradGuard no_grad;
+        std::vector<at::Tensor> parts = tensors_of(tensors, count);
+        std::vector<at::Tensor> flat_parts;
+        flat_parts.reserve(count);
+        for (auto &t : parts) flat_parts.push_back(t.reshape({-1}));
+        // One flat buffer per call, as DDP's buckets: one collective instead of one per tensor.
+        std::vector<at::Tensor> bucket{at::cat(flat_parts)};
+        // DDP divides before summing (reducer.cpp: grad * (1 / world_size) into the bucket).
+        if (average) bucket[0].mul_(1.0 / double(g->world_size));
+        c10d::AllreduceOptions options;
+        options.reduceOp = c10d::ReduceOp::SUM;
+        options.timeout = g->timeout;
+        run_collective(g, "all_reduce", [&] { return g->group->allreduce(bucket, options); });
+        int64_t offset = 0;
+        for (auto &t : parts) {
+            const int64_t n = t.numel();
+            t.copy_(bucket[0].narrow(0, offset, n).view(t.sizes()));
+            offset += n;
+        }
+    })
+}
+
+int ct_barrier(ct_process_group g) {
+    CT_TRY({
+        c10d::BarrierOptions options;
+        options.timeout = g->timeout;
+        run_collective(g, "barrier", [&] { return g->group->barrier(options); });
+    })
+}
+
+} // extern "C"

@@ -1,0 +1,67 @@
+import Torch
+
+/// PyTorch's `DistributedDataParallel` semantics on a `Learner`, over a `ProcessGroup`: at the
+/// start of a fit every rank takes rank 0's parameters and buffers (so seeds need not agree);
+/// after every backward and before the optimizer step, each gradient becomes the average of the
+/// ranks' gradients, all-reduced in flat buckets of about `bucketBytes` (DDP's `bucket_cap_mb`).
+/// Batch norm statistics stay local (buffers are not synchronised after the start, as
+/// `broadcast_buffers=False`).
+///
+/// Put it first in `learner.callbacks`, so later callbacks see the averaged gradients.
+public final class DataParallel: LearnerCallback {
+    /// DDP's default bucket size, 25 MiB.
+    public static let defaultBucketBytes = 25 * 1024 * 1024
+
+    public let group: ProcessGroup
+    public let bucketBytes: Int
+    /// Parameters that get gradients, in buckets; DDP fills them in reverse order of
+    /// registration, the order in which backward produces the gradients.
+    public private(set) var buckets: [[(path: String, tensor: Tensor)]] = []
+
+    public init(group: ProcessGroup, bucketBytes: Int = DataParallel.defaultBucketBytes) {
+        self.group = group
+        self.bucketBytes = bucketBytes
+    }
+
+    public func beginFit(_ learner: Learner) throws {
+        var seen = Set<UInt>()
+        let state = learner.model.stateDict().map(\.tensor).filter { seen.insert($0.identity).inserted }
+        try group.broadcast(state, from: 0)
+        buckets = Self.buckets(of: learner.model.namedParameters().filter { $0.tensor.requiresGrad }.reversed(),
+                               capacity: bucketBytes)
+    }
+
+    public func afterBackward(_ learner: Learner) throws {
+        for bucket in buckets {
+            let gradients = try bucket.map { parameter in
+                guard let gradient = parameter.tensor.grad else {
+                    // DDP refuses this too (without find_unused_parameters): the other ranks
+                    // would wait for a gradient this rank never sends.
+                    throw TorchError("data parallel", "parameter \(parameter.path) got no gradient in this batch; every trainable parameter must take part in the loss")
+                }
+                return gradient
+            }
+            try group.allReduce(gradients, average: true)
+        }
+    }
+
+    /// Consecutive parameters cut into buckets of at most `capacity` bytes (a larger parameter
+    /// gets a bucket of its own) and of one dtype each.
+    static func buckets(of parameters: [(path: String, tensor: Tensor)], capacity: Int) -> [[(path: String, tensor: Tensor)]] {
+        var result: [[(path: String, tensor: Tensor)]] = []
+        var current: [(path: String, tensor: Tensor)] = []
+        var bytes = 0
+        for parameter in parameters {
+            let size = parameter.tensor.count * parameter.tensor.dtype.byteSize
+            if let last = current.last, bytes + size > capacity || last.tensor.dtype != parameter.tensor.dtype {
+                result.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(parameter)
+            bytes += size
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
+    }
+}
