@@ -30,12 +30,16 @@ final class HealthWatch: LearnerCallback, ActivationStatsSink {
         self.report = report
         job.learner.callbacks.append(self)
         job.stats.sinks.append(self)
+        if policy[.deadUnits].enabled {
+            let judged = reluLayerPaths(job.model)
+            job.stats.trackActiveChannels { $0.kind == .forward && judged.contains($0.path) }
+        }
     }
 
     func record(_ records: [ActivationRecord]) {
-        for r in records where !r.summary.values.computed.isEmpty {
+        for r in records where !r.summary.values.computed.isEmpty || !r.summary.activeChannels.isEmpty {
             monitor.observe(path: r.path, kind: SignalKind(r.kind), batch: r.batch, epoch: r.epoch,
-                            values: r.summary.values)
+                            values: r.summary.values, activeChannels: r.summary.activeChannels)
         }
         raise()
     }
