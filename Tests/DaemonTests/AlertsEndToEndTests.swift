@@ -12,7 +12,8 @@ import Testing
         """
 
     @Test func aRunawayRunFailsOnNonFiniteAndEverySurfaceSaysSo() throws {
-        let fixture = try DaemonFixture()
+        // No periodic checkpoint: the one the run keeps is the stop's (it fails within an epoch).
+        let fixture = try DaemonFixture(training: #""checkpoint_every_batches": 0"#)
         let daemon = try fixture.start()
         defer { daemon.stop() }
         let c = daemon.client
@@ -47,6 +48,11 @@ import Testing
         let metrics = try c.get("/metrics").text
         #expect(metrics.contains("# TYPE hookd_alerts_total counter") && metrics.contains(#"hookd_alerts_total{rule="non_finite",layer=""#), "\(metrics)")
         #expect(daemon.log.contains("warning: run \(id) alert non_finite on"), "\(daemon.log)")
+
+        // Stopped by the alert, the run keeps a checkpoint of the model as it went wrong.
+        let checkpoint = try #require(run["checkpoint"] as? String, "\(run)")
+        #expect(FileManager.default.fileExists(atPath: checkpoint))
+        #expect(try c.get("/runs/\(id)/weights").status == 200)
     }
 
     /// The first Linear's bias is -10 (`scripts/weights_oracle.py dead_relu` wrote the weights):
