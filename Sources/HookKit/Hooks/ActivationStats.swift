@@ -20,6 +20,8 @@ public final class ActivationStats: HookCallback<ActivationSummary> {
     private var requests: [Int: StatRequest] = [:]
     /// The entries that also report channel activity (see `trackActiveChannels(where:)`).
     private var tracksActivity: ((Entry) -> Bool)?
+    /// When false, entries asked to report channel activity skip it (a benchmark's A/B).
+    public var reportsActiveChannels = true
 
     public init(modules: [Module]? = nil, every: Int = 1, histogram: Bool = false, nearZeroThreshold: Double = 0.05,
                 keepInMemory: Bool = true, removeAtEnd: Bool = true, includeParamless: Bool = false) {
@@ -72,7 +74,7 @@ public final class ActivationStats: HookCallback<ActivationSummary> {
     public func summary(of output: Tensor, request: StatRequest? = nil) throws -> ActivationSummary {
         let request = request ?? defaultRequest
         return try output.activationSummary(request.scalars, nearZeroThreshold: nearZeroThreshold, histogram: request.histogram,
-                                            activeChannels: request.activeChannels)
+                                            activeChannels: request.activeChannels && reportsActiveChannels)
     }
 
     override public func beginFit(_ learner: Learner) throws {
