@@ -15,12 +15,12 @@ import statistics
 import subprocess
 import tempfile
 
-SPEC = "bench/specs/fashion-all.json"  # simple_cnn, bs 64, forward hooks on all leaves
+DEFAULT_SPEC = "bench/specs/fashion-all.json"  # simple_cnn, bs 64, forward hooks on all leaves
 
 
 def run(binary, args, directory, index):
     db = os.path.join(directory, f"run{index}.sqlite")
-    cmd = [binary, "train", SPEC, "--threads", str(args.threads), "--bench-name", "health-ab", "--db", db,
+    cmd = [binary, "train", args.spec, "--threads", str(args.threads), "--bench-name", "health-ab", "--db", db,
            "--health-ab", str(args.period), "--max-batches", str(args.max_batches)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     line = next(l for l in reversed(out.splitlines()) if l.startswith("{"))
@@ -33,6 +33,7 @@ def run(binary, args, directory, index):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", default=".build/release/hookd")
+    ap.add_argument("--spec", default=DEFAULT_SPEC, help="a spec's own `alerts` switch rules off, e.g. to cost one rule")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--period", type=int, default=4)
     ap.add_argument("--max-batches", type=int, default=600)
@@ -48,7 +49,7 @@ def main():
     over = [r["overhead"] * 100 for r in rows]
     on = statistics.median(r["on_step_ms"] for r in rows)
     off = statistics.median(r["off_step_ms"] for r in rows)
-    print(f"## all default rules vs none ({SPEC}, {args.max_batches} batches, period {args.period})")
+    print(f"## the spec's rules vs none ({args.spec}, {args.max_batches} batches, period {args.period})")
     print(f"  overhead {statistics.median(over):+.2f}% ({min(over):+.2f} to {max(over):+.2f}), "
           f"on {on:.3f} ms, off {off:.3f} ms per step")
 
