@@ -87,7 +87,8 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform", "SocketSupport"]),
         // HTTPServer directly too: the test client connects through its ListenAddress.
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "Platform", "StatsStore", "Statistics", "Rendering", "Health", "SVGInspection", "SocketSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "HTTPServer", "Platform", "StatsStore", "Statistics", "Rendering", "Health", "SVGInspection", "SocketSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "RecordingTests", dependencies: ["Daemon", "HookKit", "StatsStore", "Statistics", "Health", "Rendering", "Torch", "Datasets"]),
         // Drives the real hookd binary (built next to the test bundle) as users do; Datasets
         // decodes the PNGs headless Chromium renders of its plots.

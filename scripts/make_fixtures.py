@@ -185,6 +185,36 @@ def histc_cases():
               {"x": values, "counts": torch.histc(values, bins, lo, hi)})
 
 
+def active_channels_cases():
+    """dead_units' per-channel activity: (x > 0).any over every dim but 1, on channels built to be
+    dead (all <= 0, -0.0) or barely alive (one denormal at a plane's start or end). NaN and
+    infinities are not valid JSON: ActivationSummaryTests adds those itself."""
+    def edges(x, dims):
+        per_channel = x.transpose(0, 1)  # a view: writes reach x
+        c, corner = per_channel.shape[0], (0,) * (x.dim() - 1)
+        per_channel[4:c // 2] = -per_channel[4:c // 2].abs()  # dead, unremarkable
+        per_channel[0] = 0.0
+        per_channel[0, ::2] = -0.0
+        per_channel[1] = -per_channel[1].abs()
+        per_channel[1][(-1,) * (x.dim() - 1)] = 1e-45  # the channel's last element: alive
+        per_channel[2] = -per_channel[2].abs()
+        per_channel[2][corner] = 1e-45                 # its first element
+        per_channel[3] = -per_channel[3].abs()
+        per_channel[3][(x.shape[0] // 2,) + corner[1:]] = 1e-45
+        # (x > 0).any over dims; 1.13's any takes one dim, so as a count of positives
+        return {"x": x, "active": ((x > 0).sum(dim=dims) > 0).to(torch.int64)}
+
+    torch.manual_seed(110)
+    write("active_channels_conv", "active_channels", {}, edges(torch.randn(6, 37, 5, 7), (0, 2, 3)))
+    torch.manual_seed(111)
+    write("active_channels_linear", "active_channels", {}, edges(torch.randn(64, 50), (0,)))
+    # Over 16,384 elements: split into ranges over both threads, planes cut at range ends.
+    # Small integers keep the file small.
+    torch.manual_seed(112)
+    x = torch.randint(-3, 2, (5, 40, 16, 17)).float()  # 2 ranges of 2.5 samples: a range starts at channel 20
+    write("active_channels_large", "active_channels", {}, edges(x, (0, 2, 3)))
+
+
 def misc_cases():
     def case(name, op, cfg, seed, inputs_fn, fn, no_grad_for=()):
         torch.manual_seed(seed)
@@ -508,6 +538,7 @@ def main():
     batchnorm_cases()
     misc_cases()
     histc_cases()
+    active_channels_cases()
     loss_cases()
     optimizer_cases()
     one_cycle_case()

@@ -8,6 +8,9 @@ Run with Debian's interpreter (python3-torch and python3-torchvision):
     /usr/bin/python3 scripts/weights_oracle.py resnet34 DIR [--classes 37] [--size 64]
         torchvision's resnet34(num_classes=N), batch-norm statistics from a few training
         batches: DIR/weights.pt and DIR/forward.json (a fixed 2x3xSxS input, eval-mode output)
+    /usr/bin/python3 scripts/weights_oracle.py dead_relu DST
+        the weights of DaemonTests' dead-unit run (Flatten, Linear(64, 16), ReLU, Linear(16, 4))
+        with the first Linear's bias at -10: its ReLU never fires (Tests/DaemonTests/Fixtures)
     /usr/bin/python3 scripts/weights_oracle.py legacy SRC DST
         SRC re-saved in the pre-1.6 (non-zip) format, for the bad-input tests
     /usr/bin/python3 scripts/weights_oracle.py non_tensor DST
@@ -77,6 +80,12 @@ def main():
         model = model_for("resnet34:%d" % option("--classes", 37))
         size = option("--size", 64)
         warm_up_and_save(model, [3, size, size], sys.argv[2])
+    elif command == "dead_relu":
+        model = build([{"Flatten": {}}, {"Linear": {"in_features": 64, "out_features": 16}}, {"ReLU": {}},
+                       {"Linear": {"in_features": 16, "out_features": 4}}])
+        with torch.no_grad():
+            model[1].bias.fill_(-10)
+        torch.save(model.state_dict(), sys.argv[2])
     elif command == "legacy":
         torch.save(torch.load(sys.argv[2]), sys.argv[3], _use_new_zipfile_serialization=False)
     elif command == "non_tensor":

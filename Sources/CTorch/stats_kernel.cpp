@@ -1,5 +1,6 @@
 // The fused activation-statistics kernel: count, mean, unbiased std, near-zero share, mean of
-// |x|, min, max and an optional histogram of one tensor in a single parallel pass over its memory.
+// |x|, min, max, an optional histogram and optional per-channel activity (any element > 0) of one
+// tensor in a single parallel pass over its memory.
 //
 // Why: fastai's ActivationStats runs three torch reductions per hooked module and batch and
 // three .item() round trips; Tensor::std alone costs 10-15x a mean here (PERF-NOTES item 2).
@@ -199,8 +200,11 @@ void merge(Partial &a, const Partial &b) {
 
 constexpr uint32_t bit(int stat) { return 1u << stat; }
 
+/// The channels ct_activation_stats reports activity for (dim 1; the whole tensor below 2-D).
+int64_t activity_channels(const at::Tensor &t) { return t.dim() >= 2 ? t.size(1) : 1; }
+
 void activation_stats(const at::Tensor &input, uint32_t mask, double threshold, int64_t bins,
-                      double lo, double hi, ct_stats *stats, int64_t *histogram) {
+                      double lo, double hi, ct_stats *stats, int64_t *histogram, uint8_t *active) {
     const float lo_f = float(lo), hi_f = float(hi);
     if (bins > 0 && !(hi_f > lo_f)) throw std::invalid_argument("histogram needs hi > lo");
     if (bins > (int64_t(1) << 24)) throw std::invalid_argument("histogram has over 2^24 bins");
@@ -220,7 +224,9 @@ void activation_stats(const at::Tensor &input, uint32_t mask, double threshold, 
     total.count = n;
     Counters counters(bins);
     int64_t *counts = counters.data;
-    if (features != 0 && n > 0) {
+    const int64_t channels = active ? activity_channels(x) : 0;
+    if (active) std::fill(active, active + channels, uint8_t(0));
+    if ((features != 0 || active) && n > 0) {
         if (x.scalar_type() != at::kFloat) x = x.detach().to(at::kFloat);
         if (!x.is_contiguous()) x = x.detach().contiguous();
         const float *data = x.data_ptr<float>();
@@ -241,20 +247,27 @@ void activation_stats(const at::Tensor &input, uint32_t mask, double threshold, 
         p.bin = {lo_f, hi_f, range, float(bins), scale, int32_t(bins), ways, multiply, {}};
         for (int l = 0; l < kLanes; ++l) p.bin.lane_slot[l] = l % ways;
         const int64_t slots = bins > 0 ? (bins + 1) * ways : 0;
-        // Reduces rows of size0 elements into one Partial and one set of counters, merged into
-        // the totals under a lock: once per range, not per row or element.
+        const Activity activity{channels, !active ? 0 : x.dim() >= 2 ? n / (x.size(0) * channels) : n};
+        // Reduces rows of size0 elements into one Partial and one set of counters (and channel
+        // flags), merged into the totals under a lock: once per range, not per row or element.
+        // Activity is a second sweep over each row right after its reduce, while the row is in
+        // L1/L2: its planes do not align with the 16-element vectors of the loop above (a linear
+        // layer's plane is one element), and a live channel ends its sweep early.
         std::mutex merge_lock;
         auto reduce_rows = [&](char **ptrs, const int64_t *strides, int64_t size0, int64_t size1) {
             Counters local(slots);
+            Zeroed<uint8_t> seen(channels);
             Partial range;
             for (int64_t j = 0; j < size1; ++j) {
                 const float *row = reinterpret_cast<const float *>(ptrs[0] + j * strides[1]);
                 merge(range, Partial(reduce(features, row, size0, p, local.data), size0, p.shift));
+                if (active) mark_active(row, size0, row - data, activity, seen.data);
             }
             std::lock_guard<std::mutex> guard(merge_lock);
             merge(total, range);
             for (int64_t b = 0; b < bins; ++b)
                 for (int32_t w = 0; w < ways; ++w) counts[b] += local.data[b * ways + w];
+            for (int64_t c = 0; c < channels; ++c) active[c] |= seen.data[c];
         };
         // Elements per range: small enough that a (64,64,4,4) activation (65,536 elements) uses
         // both intra-op threads, large enough that a range's fixed cost stays under 5%.
@@ -293,9 +306,12 @@ void activation_stats(const at::Tensor &input, uint32_t mask, double threshold, 
 } // namespace
 
 extern "C" int ct_activation_stats(ct_tensor t, uint32_t mask, double threshold, int64_t bins,
-                                   double lo, double hi, ct_stats *stats, int64_t *histogram) {
-    CT_TRY(activation_stats(t->t, mask, threshold, bins, lo, hi, stats, histogram))
+                                   double lo, double hi, ct_stats *stats, int64_t *histogram,
+                                   uint8_t *active) {
+    CT_TRY(activation_stats(t->t, mask, threshold, bins, lo, hi, stats, histogram, active))
 }
+
+extern "C" int64_t ct_activity_channels(ct_tensor t) { return activity_channels(t->t); }
 
 extern "C" const char *ct_stat_name(int index) {
     static const char *const names[] = {"mean", "std", "near_zero", "abs_mean", "min", "max"};

@@ -107,16 +107,52 @@ __attribute__((always_inline)) inline void flush_planes(Planes &p, int32_t bins,
     p = Planes{};
 }
 
-/// `n` zeroed counters, on the stack up to 1024 (fastai's 40 bins): no allocation per call or range.
-struct Counters {
-    int64_t stack[1024];
-    std::vector<int64_t> heap;
-    int64_t *data = stack;
-    explicit Counters(int64_t n) {
+/// `n` zeroed values, on the stack up to 1024 (fastai's 40 bins, a layer's channels): no
+/// allocation per call or range.
+template <typename T> struct Zeroed {
+    T stack[1024];
+    std::vector<T> heap;
+    T *data = stack;
+    explicit Zeroed(int64_t n) {
         if (n > 1024) heap.resize(n), data = heap.data();
-        std::fill(data, data + std::max<int64_t>(n, 0), 0);
+        std::fill(data, data + std::max<int64_t>(n, 0), T(0));
     }
-    Counters(const Counters &) = delete;
+    Zeroed(const Zeroed &) = delete;
 };
+using Counters = Zeroed<int64_t>;
+
+/// Channel activity (dead_units): a contiguous (N, C, ...) tensor is N * C planes of `inner`
+/// elements, plane p belonging to channel p % C.
+struct Activity {
+    int64_t channels, inner;
+};
+
+/// True when some x[i] > 0, i < n (NaN is not): a vector at a time, stopping at the first
+/// vector with one, so a live channel is usually decided within its first vectors and only a
+/// dead one is read to its end.
+__attribute__((always_inline)) inline bool any_positive(const float *x, int64_t n) {
+    int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+        f16 v;
+        __builtin_memcpy(&v, x + i, sizeof v);
+        if (__builtin_reduce_or(v > 0.0f) != 0) return true;
+    }
+    for (; i < n; ++i)
+        if (x[i] > 0.0f) return true;
+    return false;
+}
+
+/// Sets active[c] for each channel c with an element > 0 in x[0..<n], the stretch of the tensor
+/// starting at flat element `offset` (a range's row: it may start and end inside planes).
+/// Channels already found active are not read again.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void mark_active(const float *x, int64_t n, int64_t offset, Activity a, uint8_t *active) {
+    int64_t c = (offset / a.inner) % a.channels;
+    int64_t end = std::min(n, a.inner - offset % a.inner);  // the end of the first (partial) plane
+    for (int64_t i = 0; i < n; i = end, end = std::min(n, end + a.inner)) {
+        if (!active[c] && any_positive(x + i, end - i)) active[c] = 1;
+        if (++c == a.channels) c = 0;
+    }
+}
 
 } // namespace

@@ -3,8 +3,7 @@
 /// Defaults follow SageMaker Debugger's built-in rules, the closest public anchor (issue 11).
 public enum AlertRule: Int, CaseIterable, Sendable, Hashable, Comparable {
     case nonFinite
-    /// Needs a per-channel activity count from the fused kernel; declared so specs and stored
-    /// alerts can name it, not evaluated yet (`HealthMonitor` has the seam).
+    /// Judged on layers that are or feed a ReLU, from the fused kernel's per-channel activity.
     case deadUnits
     case vanishingGradient
     case exploding
@@ -46,8 +45,7 @@ public enum AlertRule: Int, CaseIterable, Sendable, Hashable, Comparable {
         switch self {
         // A NaN poisons every later batch: stopping saves the hours that would follow.
         case .nonFinite: RuleSettings(action: .stop, window: 1)
-        // Off until the kernel counts active channels.
-        case .deadUnits: RuleSettings(enabled: false, window: 100, share: 0.5)
+        case .deadUnits: RuleSettings(window: 100, share: 0.5)
         case .vanishingGradient: RuleSettings(threshold: 1e-7, window: 10)
         case .exploding: RuleSettings(window: 1, factor: 100, baseline: 50)
         case .lossDivergence: RuleSettings(window: 20, factor: 3, warmUp: 50)

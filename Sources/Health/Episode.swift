@@ -14,11 +14,17 @@ struct Episode {
 
     /// Takes one batch's condition; true when an episode opens at this batch.
     mutating func update(_ condition: Bool, window: Int) -> Bool {
-        let window = max(window, 1)
+        update(condition, opensAfter: window, closesAfter: window)
+    }
+
+    /// Takes one batch's condition, for a rule whose condition already spans a window (so it
+    /// opens at once, `opensAfter` 1) but should end only after a window of calm.
+    mutating func update(_ condition: Bool, opensAfter: Int, closesAfter: Int) -> Bool {
+        let window = max(closesAfter, 1)
         if condition {
             calm = 0
             streak += 1
-            if !isOpen && streak >= window {
+            if !isOpen && streak >= max(opensAfter, 1) {
                 isOpen = true
                 return true
             }

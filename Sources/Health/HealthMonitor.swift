@@ -27,10 +27,17 @@ public final class HealthMonitor {
         return events
     }
 
-    /// Judges one layer's statistics of one recorded batch.
-    public func observe(path: String, kind: SignalKind, batch: Int, epoch: Int, values: StatValues) {
-        judge(&layers[slot(path, kind)], batch: batch, epoch: epoch, values: values)
-        // dead_units plugs in here once the kernel reports active channels per batch.
+    /// A unit (channel) is dead when it fired in fewer than this share of the window's batches
+    /// (SageMaker Debugger's DeadRelu: 1%).
+    public static let deadUnitActivity = 0.01
+
+    /// Judges one layer's statistics of one recorded batch, and its channel flags
+    /// (`ActivationSummary.activeChannels`) when the kernel reported them.
+    public func observe(path: String, kind: SignalKind, batch: Int, epoch: Int, values: StatValues,
+                        activeChannels: [UInt8] = []) {
+        let i = slot(path, kind)
+        judge(&layers[i], batch: batch, epoch: epoch, values: values)
+        if !activeChannels.isEmpty { judgeActivity(&layers[i], batch: batch, epoch: epoch, flags: activeChannels) }
     }
 
     /// Treats the episode of `rule` on `path` as still open, for a run resumed after a restart
@@ -48,7 +55,8 @@ public final class HealthMonitor {
         case .vanishingGradient: layers[i].vanishing.reopen()
         case .exploding: layers[i].exploding.reopen()
         case .saturated: layers[i].saturated.reopen()
-        case .deadUnits, .lossDivergence: break
+        case .deadUnits: layers[i].deadUnits.reopen()
+        case .lossDivergence: break
         }
     }
 
@@ -114,6 +122,17 @@ public final class HealthMonitor {
                 raise(.saturated, layer.path, layer.kind, at, share, settings.share,
                       "near_zero of \(name) has been above \(settings.share) for \(settings.window) batches: \(share) at batch \(batch)")
             }
+        }
+    }
+
+    private func judgeActivity(_ layer: inout LayerHealth, batch: Int, epoch: Int, flags: [UInt8]) {
+        let settings = policy[.deadUnits]
+        guard settings.enabled,
+              let dead = layer.deadShare(flags, window: settings.window, activeShare: Self.deadUnitActivity) else { return }
+        // The share already spans a window: open at once, end after a window of calm.
+        if layer.deadUnits.update(dead > settings.share, opensAfter: 1, closesAfter: settings.window) {
+            raise(.deadUnits, layer.path, layer.kind, (batch: batch, epoch: epoch), dead, settings.share,
+                  "\(Int((dead * 100).rounded()))% of the channels of \(layer.path) (\(layer.kind.rawValue)) were > 0 in under \(Int((Self.deadUnitActivity * 100).rounded()))% of the last \(settings.window) batches, at batch \(batch)")
         }
     }
 

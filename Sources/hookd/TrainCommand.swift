@@ -62,7 +62,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Benchmark: switch recording into --db on and off every N batches and report its overhead.")
     var storeAB: Int?
 
+    @Option(help: "Benchmark: switch the training-health rules on and off every N batches (needs --db) and report their overhead.")
+    var healthAB: Int?
+
     func validate() throws {
+        guard healthAB == nil || (db != nil && hooksAB == nil && storeAB == nil) else {
+            throw ValidationError("--health-ab needs --db (the rules judge the recorded batches) and no other A/B")
+        }
         guard (0...3600).contains(statsRetrySeconds) else {
             throw ValidationError("--stats-retry-seconds must be between 0 and 3600, not \(statsRetrySeconds)")
         }
@@ -80,8 +86,13 @@ struct TrainCommand: ParsableCommand {
             if let weights = job.weights { FileHandle.standardError.write(Data("hookd train: weights: \(weights)\n".utf8)) }
             job.learner.callbacks.append(ProgressReporter())
             let stats = job.stats
-            let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB ?? storeAB,
+            let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB ?? storeAB ?? healthAB,
                                        toggle: hooksAB != nil ? { stats.isEnabled = $0 } : nil)
+            if healthAB != nil {
+                // The run's watch is made once training starts; the toggle finds it among the callbacks.
+                let learner = job.learner
+                probe.toggle = { [weak learner] on in for case let watch as HealthWatch in learner?.callbacks ?? [] { watch.isEnabled = on } }
+            }
             job.learner.callbacks.insert(probe, at: 0)
             // SIGINT/SIGTERM finish the current batch, flush the stats and mark the run interrupted.
             let stop = job.learner.stopSignal

@@ -12,7 +12,8 @@ import Testing
         """
 
     @Test func aRunawayRunFailsOnNonFiniteAndEverySurfaceSaysSo() throws {
-        let fixture = try DaemonFixture()
+        // No periodic checkpoint: the one the run keeps is the stop's (it fails within an epoch).
+        let fixture = try DaemonFixture(training: #""checkpoint_every_batches": 0"#)
         let daemon = try fixture.start()
         defer { daemon.stop() }
         let c = daemon.client
@@ -47,5 +48,49 @@ import Testing
         let metrics = try c.get("/metrics").text
         #expect(metrics.contains("# TYPE hookd_alerts_total counter") && metrics.contains(#"hookd_alerts_total{rule="non_finite",layer=""#), "\(metrics)")
         #expect(daemon.log.contains("warning: run \(id) alert non_finite on"), "\(daemon.log)")
+
+        // Stopped by the alert, the run keeps a checkpoint of the model as it went wrong.
+        let checkpoint = try #require(run["checkpoint"] as? String, "\(run)")
+        #expect(FileManager.default.fileExists(atPath: checkpoint))
+        #expect(try c.get("/runs/\(id)/weights").status == 200)
+    }
+
+    /// The first Linear's bias is -10 (`scripts/weights_oracle.py dead_relu` wrote the weights):
+    /// its outputs, and so its ReLU's, are never > 0.
+    private func deadReLU(weights: String?) -> String {
+        let weightsKey = weights.map { #", "weights": "\#($0)""# } ?? ""
+        return #"{"name": "dead-relu", "model": {"arch": "sequential", "layers": [{"Flatten": {}}, "#
+            + #"{"Linear": {"in_features": 64, "out_features": 16}}, {"ReLU": {}}, {"Linear": {"in_features": 16, "out_features": 4}}]\#(weightsKey)}, "#
+            + #""data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4, "train_count": 256, "valid_count": 8}, "#
+            + #""train": {"epochs": 1, "batch_size": 8, "threads": 1}, "#
+            + #""hooks": [{"modules": "all", "kind": "forward", "stats": ["mean"]}], "alerts": [{"rule": "dead_units", "window": 10}]}"#
+    }
+
+    @Test func aReLUBehindABiasOfMinusTenRaisesDeadUnitsWithinItsWindow() throws {
+        let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/dead_relu.pt").path
+        let fixture = try DaemonFixture()
+        let daemon = try fixture.start()
+        defer { daemon.stop() }
+        let dead = try daemon.submit(deadReLU(weights: weights))
+        let run = try daemon.waitForRun(dead) { ["finished", "failed"].contains($0["status"] as? String ?? "") }
+        #expect(run["status"] as? String == "finished", "dead_units warns by default: \(run)")
+        let alerts = try #require(try daemon.client.get("/alerts?run=\(dead)").json["alerts"] as? [[String: Any]])
+        let deadUnits = alerts.filter { $0["rule"] as? String == "dead_units" }
+        // The Linear (followed by the ReLU) and the ReLU; not Flatten, not the last Linear.
+        #expect(Set(deadUnits.compactMap { $0["path"] as? String }) == ["1", "2"], "\(alerts)")
+        #expect(deadUnits.count == 2, "one episode per layer: \(alerts)")
+        for alert in deadUnits {
+            // The window's 10th recorded batch (batches count from 0), every channel dead.
+            #expect(alert["batch"] as? Int == 9 && alert["value"] as? Double == 1 && alert["threshold"] as? Double == 0.5, "\(alert)")
+            #expect(alert["kind"] as? String == "forward")
+        }
+        #expect(daemon.log.contains("warning: run \(dead) alert dead_units on"), "\(daemon.log)")
+        #expect((run["alerts"] as? [String: Any])?["dead_units"] as? Int == 2, "\(run)")
+
+        // The same model with torch's own init: its units fire, nothing is raised.
+        let healthy = try daemon.submit(deadReLU(weights: nil))
+        try daemon.waitForRun(healthy) { $0["status"] as? String == "finished" }
+        let none = try #require(try daemon.client.get("/alerts?run=\(healthy)").json["alerts"] as? [[String: Any]])
+        #expect(none.isEmpty, "\(none)")
     }
 }

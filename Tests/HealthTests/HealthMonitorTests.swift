@@ -90,7 +90,8 @@ import Testing
         #expect(run(off, batches: 5) { _ in [.mean: .nan] }.isEmpty)
         let warn = HealthPolicy([RuleOverride(rule: .nonFinite, action: .warn)])
         #expect(run(warn, batches: 5) { _ in [.mean: .nan] }.map(\.action) == [.warn])
-        #expect(!HealthPolicy()[.deadUnits].enabled, "dead_units waits for its kernel")
+        let noDeadUnits = HealthPolicy([RuleOverride(rule: .deadUnits, enabled: false)])
+        #expect(deadUnits(noDeadUnits, channels: 4, batches: 200) { _, _ in false }.isEmpty)
     }
 
     @Test func layersAreIndependent() {
@@ -112,5 +113,55 @@ import Testing
         }
         // The layer's episode ended at batch 12 and a new one starts at 13; the loss never recovered.
         #expect(monitor.drain().map { "\($0.path) \($0.batch)" } == ["0 13"])
+    }
+
+    /// Feeds one layer's channel flags, `active(batch, channel)`, for `batches` batches.
+    private func deadUnits(_ policy: HealthPolicy = HealthPolicy(), channels: Int, batches: Int,
+                           _ active: (Int, Int) -> Bool) -> [AlertEvent] {
+        let monitor = HealthMonitor(policy: policy)
+        var events: [AlertEvent] = []
+        for batch in 0..<batches {
+            let flags = (0..<channels).map { UInt8(active(batch, $0) ? 1 : 0) }
+            monitor.observe(path: "conv", kind: .forward, batch: batch, epoch: 0, values: StatValues([.mean: 0]), activeChannels: flags)
+            events += monitor.drain()
+        }
+        return events
+    }
+
+    @Test func deadUnitsFiresOnceTheWindowHoldsMoreThanHalfTheChannelsNeverActive() {
+        // 3 of 4 channels never fire: judged from the 100th batch (a full window) on, once.
+        let events = deadUnits(channels: 4, batches: 300) { _, channel in channel == 0 }
+        #expect(events.map(\.batch) == [99])
+        #expect(events.first?.rule == .deadUnits && events.first?.value == 0.75 && events.first?.threshold == 0.5)
+        #expect(events.first?.action == .warn && events.first?.message.contains("75% of the channels of conv (forward)") == true)
+        // Exactly half dead is not more than half.
+        #expect(deadUnits(channels: 4, batches: 300) { _, channel in channel < 2 }.isEmpty)
+    }
+
+    @Test func aUnitActiveInOnePercentOfTheWindowIsAlive() {
+        let policy = HealthPolicy([RuleOverride(rule: .deadUnits, parameters: [.window: 200])])
+        // Channels 1...3 fire on every 100th batch: 2 of 200 batches = 1%, not under it.
+        #expect(deadUnits(policy, channels: 4, batches: 600) { batch, _ in batch % 100 == 0 }.isEmpty)
+        // Every 150th batch: the window 1...200 holds only one (0.5%); the episode lasts, as
+        // windows with one keep coming within 200 batches of each other.
+        #expect(deadUnits(policy, channels: 4, batches: 600) { batch, _ in batch % 150 == 0 }.map(\.batch) == [200])
+    }
+
+    @Test func deadUnitsSlidesItsWindowAndRearmsAfterAWindowOfCalm() {
+        let policy = HealthPolicy([RuleOverride(rule: .deadUnits, parameters: [.window: 10])])
+        // All channels dead from batch 20 to 59, alive again (batch 60 on), dead from 100.
+        let dead: (Int) -> Bool = { ($0 >= 20 && $0 < 60) || $0 >= 100 }
+        let events = deadUnits(policy, channels: 3, batches: 140) { batch, _ in !dead(batch) }
+        // The window is all dead at 29; alive from 60 on, calm for 10 batches ends the episode.
+        #expect(events.map(\.batch) == [29, 109])
+    }
+
+    @Test func aReopenedDeadUnitsEpisodeIsNotRaisedTwice() {
+        let monitor = HealthMonitor(policy: HealthPolicy([RuleOverride(rule: .deadUnits, parameters: [.window: 5])]))
+        monitor.reopen(.deadUnits, path: "conv", kind: .forward)
+        for batch in 0..<20 {
+            monitor.observe(path: "conv", kind: .forward, batch: batch, epoch: 0, values: StatValues(), activeChannels: [0, 0])
+        }
+        #expect(monitor.drain().isEmpty)
     }
 }

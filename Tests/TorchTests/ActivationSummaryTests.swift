@@ -93,4 +93,38 @@ struct ActivationSummaryTests {
         let s = try Tensor(x, shape: [x.count]).activationSummary([], histogram: HistogramBins(count: bins, low: lo, high: hi))
         #expect(s.histogram == (try f.doubles("counts")).map { Int64($0) })
     }
+
+    @Test("per-channel activity equals PyTorch's (x > 0).any over every dim but 1",
+          arguments: FixtureFamilies.activeChannels)
+    func activeChannelsMatchTorch(_ name: String) throws {
+        let f = try Fixture.load(name)
+        let x = try Tensor(try f.doubles("x").map(Float.init), shape: try f.shape("x"))
+        let expected = try f.doubles("active").map { UInt8($0) }
+        // Alone, and beside every statistic and a histogram: the flags do not depend on the mask.
+        // With two threads a large tensor is split into ranges that start and end inside planes.
+        let threads = Torch.threads
+        defer { Torch.threads = threads }
+        for count in [1, 2] {
+            Torch.threads = count
+            #expect(try x.activationSummary([], activeChannels: true).activeChannels == expected, "\(count) threads")
+        }
+        let full = try x.activationSummary(.all, histogram: .fastai, activeChannels: true)
+        #expect(full.activeChannels == expected)
+        #expect(full.values == (try x.activationSummary(.all, histogram: .fastai)).values)
+    }
+
+    @Test("NaN and -inf leave a channel dead, +inf makes it active; views and 1-D tensors work")
+    func activeChannelsEdgeValues() throws {
+        let nan = Float.nan, inf = Float.infinity
+        // (2, 4, 2): channel 0 NaN and negatives, 1 -inf, 2 one +inf, 3 one positive at the end.
+        let x = try Tensor([nan, -1, -inf, -inf, -1, inf, 0, 0,
+                            -2, nan, -inf, -0.0, -3, -4, -0.0, 0.5], shape: [2, 4, 2])
+        #expect(try x.activationSummary([.mean], activeChannels: true).activeChannels == [0, 0, 1, 1])
+        // A transposed view is read as its (contiguous) values: channel = its dim 1.
+        let t = try Tensor([-1, 1, -2, -3, 0, -4], shape: [2, 3]).transposed(0, 1)  // (3, 2); its storage read as (3, 2) would give [0, 1]
+        #expect(try t.activationSummary([], activeChannels: true).activeChannels == [1, 0])
+        #expect(try Tensor([-1, 0, 2], shape: [3]).activationSummary([], activeChannels: true).activeChannels == [1])
+        #expect(try Tensor([-1, 0], shape: [2]).activationSummary([], activeChannels: true).activeChannels == [0])
+        #expect(try x.activationSummary(.all).activeChannels.isEmpty)
+    }
 }

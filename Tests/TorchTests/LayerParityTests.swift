@@ -19,11 +19,13 @@ enum FixtureFamilies {
     static let basicBlock = ["resnet_basic_block", "resnet_basic_block_down"]
     /// Read by `ActivationSummaryTests` (the fused histogram against torch.histc on bin edges).
     static let histogram = ["histc_fastai", "histc_odd"]
+    /// Read by `ActivationSummaryTests` (the kernel's channel activity against (x > 0).any).
+    static let activeChannels = ["active_channels_conv", "active_channels_linear", "active_channels_large"]
     /// Read by HookKitTests (they need HookKit's `simpleCNN` and `resnet18/34`, which TorchTests cannot import).
     static let hookKitLevel = ["simple_cnn", "resnet18_keys", "resnet34_keys"]
 
     static var all: [String] {
-        linear + conv + batchNorm + pooling + elementwise + embedding + losses + optimizers + schedule + basicBlock + histogram
+        linear + conv + batchNorm + pooling + elementwise + embedding + losses + optimizers + schedule + basicBlock + histogram + activeChannels
             + hookKitLevel
     }
 }
@@ -32,7 +34,7 @@ enum FixtureFamilies {
 struct FixtureCoverageTests {
     @Test func everyFixtureFileHasATestFamily() throws {
         let files = try Fixture.allNames()
-        #expect(files.count == 43)
+        #expect(files.count == 46)
         #expect(Set(files) == Set(FixtureFamilies.all))
         #expect(FixtureFamilies.all.count == Set(FixtureFamilies.all).count)
     }

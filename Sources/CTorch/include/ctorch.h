@@ -195,8 +195,14 @@ typedef struct {
 /// ignored, hi falls in the last bin), all in the same single pass over memory. Work for
 /// statistics not asked for is skipped. Sums are two-level (per-chunk double partials), so std
 /// stays accurate on large tensors with large offsets.
+/// When `active` is not NULL, also sets active[c] to 1 if some element of channel c is > 0 and
+/// to 0 otherwise, for each of the `ct_activity_channels(t)` channels (dead_units: a ReLU's unit
+/// that never fires). Hooks that do not ask pass NULL and pay nothing for it.
 int ct_activation_stats(ct_tensor t, uint32_t mask, double threshold, int64_t bins, double lo,
-                        double hi, ct_stats *stats, int64_t *histogram);
+                        double hi, ct_stats *stats, int64_t *histogram, uint8_t *active);
+/// The channels `ct_activation_stats` reports activity for: dim 1 (a conv's channels, a linear
+/// layer's features); 1 for a tensor of fewer than two dimensions (the whole tensor).
+int64_t ct_activity_channels(ct_tensor t);
 /// The name of statistic `index` ("mean", "std", "near_zero", "abs_mean", "min", "max"), or NULL
 /// for an index >= CT_STAT_COUNT.
 const char *ct_stat_name(int index);

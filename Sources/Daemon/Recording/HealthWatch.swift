@@ -8,8 +8,15 @@ import StatsStore
 ///
 /// Runs on the training queue as a learner callback and stats sink, after `StatsRecorder`: the
 /// statistics of the batch that raised an alert are recorded before a stop ends the run.
-final class HealthWatch: LearnerCallback, ActivationStatsSink {
+public final class HealthWatch: LearnerCallback, ActivationStatsSink {
+    /// When false, no batch is judged and no hook computes channel activity: the rules cost
+    /// nothing (the benchmarks' in-process A/B, `hookd train --health-ab`).
+    public var isEnabled = true {
+        didSet { stats?.reportsActiveChannels = isEnabled }
+    }
     private let monitor: HealthMonitor
+    /// Weak: the stats hold this watch as a sink.
+    private weak var stats: ActivationStats?
     private let writer: StatsWriter
     private let runID: Int64
     private let report: (AlertEvent) -> Void
@@ -28,22 +35,32 @@ final class HealthWatch: LearnerCallback, ActivationStatsSink {
         self.writer = writer
         self.runID = runID
         self.report = report
+        stats = job.stats
         job.learner.callbacks.append(self)
         job.stats.sinks.append(self)
+        if policy[.deadUnits].enabled {
+            let judged = reluLayerPaths(job.model)
+            job.stats.trackActiveChannels { $0.kind == .forward && judged.contains($0.path) }
+        }
     }
 
-    func record(_ records: [ActivationRecord]) {
-        for r in records where !r.summary.values.computed.isEmpty {
+    public func record(_ records: [ActivationRecord]) {
+        guard isEnabled else { return }
+        for r in records where !r.summary.values.computed.isEmpty || !r.summary.activeChannels.isEmpty {
             monitor.observe(path: r.path, kind: SignalKind(r.kind), batch: r.batch, epoch: r.epoch,
-                            values: r.summary.values)
+                            values: r.summary.values, activeChannels: r.summary.activeChannels)
         }
         raise()
     }
 
-    func endBatch(_ learner: Learner) throws {
+    public func endBatch(_ learner: Learner) throws {
+        if isEnabled { observeLoss(learner) }
+        if let stop { throw stop }
+    }
+
+    private func observeLoss(_ learner: Learner) {
         monitor.observeLoss(learner.lastLoss, batch: learner.position.iteration, epoch: learner.position.epoch)
         raise()
-        if let stop { throw stop }
     }
 
     private func raise() {

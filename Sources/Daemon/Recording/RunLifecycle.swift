@@ -80,6 +80,8 @@ public struct RunLifecycle {
                 let position = job.learner.position.iteration
                 let batch = phase == .preparing ? start.iteration : phase == .training ? position + 1 : position
                 try? closeHooks(recorder, atBatch: batch)
+                // Kept with the statistics; a failed checkpoint must not hide the alert's error.
+                if error is AlertStop { try? participant.stoppedByAlert(job) }
             }
             try? writer.markRun(runID, status: .failed, error: "\(error)")
             throw error

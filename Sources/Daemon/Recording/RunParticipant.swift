@@ -40,6 +40,11 @@ public protocol RunParticipant {
     /// Default: a `warning:` line on stderr, for `hookd train`.
     func alertRaised(_ alert: AlertEvent, runID: Int64)
 
+    /// An alert whose action is `stop` ended the run at the end of the batch the learner is at.
+    ///
+    /// Default: nothing. The daemon saves a checkpoint, so the run keeps one (issue 11).
+    func stoppedByAlert(_ job: TrainingJob) throws
+
     /// Alerts the run raised before this process trained it (a resume), whose episodes must not
     /// be raised twice.
     ///
@@ -61,6 +66,8 @@ extension RunParticipant {
     public var alertDefaults: [RuleOverride] { [] }
 
     public func earlierAlerts(runID: Int64) -> [AlertRow] { [] }
+
+    public func stoppedByAlert(_ job: TrainingJob) throws {}
 
     public func alertRaised(_ alert: AlertEvent, runID: Int64) {
         FileHandle.standardError.write(Data("warning: \(alert.logLine(runID: runID))\n".utf8))

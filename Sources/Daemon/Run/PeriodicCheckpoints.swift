@@ -43,10 +43,20 @@ final class PeriodicCheckpoints: LearnerCallback {
     }
 
     func endBatch(_ learner: Learner) throws {
-        let p = learner.position
-        if everyBatches > 0, (p.iteration + 1) % everyBatches == 0 {
-            try checkpoint(at: TrainingPosition(epoch: p.epoch, batch: p.batch + 1, iteration: p.iteration + 1))
+        if everyBatches > 0, (learner.position.iteration + 1) % everyBatches == 0 {
+            try checkpoint(at: Self.after(learner.position))
         }
+    }
+
+    /// Saves the checkpoint of a run an alert stopped, at the end of the batch that raised it
+    /// (its statistics are recorded): the model as it went wrong, for `GET /runs/{id}/weights`.
+    func checkpointStopped(_ learner: Learner) throws {
+        try checkpoint(at: Self.after(learner.position))
+    }
+
+    /// Where training resumes after the batch at `p`, which has ended.
+    private static func after(_ p: TrainingPosition) -> TrainingPosition {
+        TrainingPosition(epoch: p.epoch, batch: p.batch + 1, iteration: p.iteration + 1)
     }
 
     func endEpoch(_ learner: Learner, metrics: EpochMetrics) throws {

@@ -134,6 +134,10 @@ final class RunSession: RunParticipant {
         resume ? (try? core.reader.alerts(run: runID)) ?? [] : []
     }
 
+    func stoppedByAlert(_ job: TrainingJob) throws {
+        try checkpoints?.checkpointStopped(job.learner)
+    }
+
     func alertRaised(_ alert: AlertEvent, runID: Int64) {
         core.logger.warning("\(alert.logLine(runID: runID))")
     }

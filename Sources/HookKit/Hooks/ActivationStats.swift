@@ -18,6 +18,10 @@ public final class ActivationStats: HookCallback<ActivationSummary> {
     public var sinks: [ActivationStatsSink] = []
     /// Requests that differ from `defaultRequest`, by entry id.
     private var requests: [Int: StatRequest] = [:]
+    /// The entries that also report channel activity (see `trackActiveChannels(where:)`).
+    private var tracksActivity: ((Entry) -> Bool)?
+    /// When false, entries asked to report channel activity skip it (a benchmark's A/B).
+    public var reportsActiveChannels = true
 
     public init(modules: [Module]? = nil, every: Int = 1, histogram: Bool = false, nearZeroThreshold: Double = 0.05,
                 keepInMemory: Bool = true, removeAtEnd: Bool = true, includeParamless: Bool = false) {
@@ -32,8 +36,21 @@ public final class ActivationStats: HookCallback<ActivationSummary> {
     public func attach(path: String, module: Module, kind: HookKind = .forward, every: Int? = nil,
                        request: StatRequest) -> Entry {
         let entry = attach(path: path, module: module, kind: kind, every: every)
+        var request = request
+        if tracksActivity?(entry) == true { request.activeChannels = true }
         requests[entry.id] = request
         return entry
+    }
+
+    /// Makes every entry for which `eligible` is true, hooked now or later, report which channels
+    /// fired (`StatRequest.activeChannels`); the others compute exactly what they did.
+    public func trackActiveChannels(where eligible: @escaping (Entry) -> Bool) {
+        tracksActivity = eligible
+        for entry in entries where eligible(entry) {
+            var request = request(for: entry.id)
+            request.activeChannels = true
+            requests[entry.id] = request
+        }
     }
 
     /// What the entry with `id` computes.
@@ -56,7 +73,8 @@ public final class ActivationStats: HookCallback<ActivationSummary> {
     /// What a hook with `request` (by default `defaultRequest`) records of `output`.
     public func summary(of output: Tensor, request: StatRequest? = nil) throws -> ActivationSummary {
         let request = request ?? defaultRequest
-        return try output.activationSummary(request.scalars, nearZeroThreshold: nearZeroThreshold, histogram: request.histogram)
+        return try output.activationSummary(request.scalars, nearZeroThreshold: nearZeroThreshold, histogram: request.histogram,
+                                            activeChannels: request.activeChannels && reportsActiveChannels)
     }
 
     override public func beginFit(_ learner: Learner) throws {
