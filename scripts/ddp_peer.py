@@ -38,37 +38,7 @@ import torch.multiprocessing as mp
 from torch import nn
 from torch.utils.data import DataLoader, DistributedSampler, Subset, TensorDataset
 
-MASK = (1 << 64) - 1
-
-
-class SplitMix64:
-    """hookd's Datasets/SplitMix64.swift, bit for bit."""
-
-    def __init__(self, seed):
-        self.state = seed & MASK
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        return z ^ (z >> 31)
-
-    def below(self, bound):
-        # Lemire's multiply-shift with rejection, as Swift's next(below:).
-        m = self.next() * bound
-        if (m & MASK) < bound:
-            threshold = ((1 << 64) - bound) % bound
-            while (m & MASK) < threshold:
-                m = self.next() * bound
-        return m >> 64
-
-    def permutation(self, count):
-        order = list(range(count))
-        for i in range(count - 1, 0, -1):
-            j = self.below(i + 1)
-            order[i], order[j] = order[j], order[i]
-        return order
+from splitmix64 import SplitMix64  # hookd's generator, shared with the other scripts
 
 
 def read_idx(path):

@@ -28,32 +28,7 @@ import torchvision.transforms as T
 import torchvision.transforms.functional as F
 from torchvision.transforms import InterpolationMode
 
-MASK = (1 << 64) - 1
-
-
-class SplitMix64:
-    """hookd's `SplitMix64`, `next(below:)` and `uniform()`, bit for bit."""
-
-    def __init__(self, seed):
-        self.state = seed & MASK
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        return z ^ (z >> 31)
-
-    def below(self, bound):
-        m = self.next() * bound
-        if (m & MASK) < bound:
-            threshold = ((1 << 64) - bound) % bound
-            while (m & MASK) < threshold:
-                m = self.next() * bound
-        return m >> 64
-
-    def uniform(self):
-        return (self.next() >> 11) * 2.0 ** -53
+from splitmix64 import MASK, SplitMix64  # hookd's generator, shared with the other scripts
 
 
 def generator(seed, epoch, sample):
