@@ -27,9 +27,9 @@ from bench_daemon import cpu_seconds, serving
 SPEC = {
     "name": "events-ab",
     "model": {"arch": "simple_cnn", "channels": [1, 16, 32, 64, 10], "batch_norm": True},
-    "data": {"format": "synthetic", "shape": [1, 28, 28], "classes": 10, "train_count": 20000 * 64, "valid_count": 64},
+    "data": {"format": "synthetic", "shape": [1, 28, 28], "classes": 10, "train_count": 2000 * 64, "valid_count": 64},
     # One intra-op thread: CPU time per batch is then work, not OpenMP spinning on a busy machine.
-    "train": {"epochs": 1, "batch_size": 64, "optimizer": "adam", "lr": 0.003, "seed": 42, "threads": 1},
+    "train": {"epochs": 100, "batch_size": 64, "optimizer": "adam", "lr": 0.003, "seed": 42, "threads": 1},
     "hooks": [{"modules": "params", "kind": "forward", "stats": ["mean", "std", "near_zero", "histogram"], "every": 1}],
 }
 
