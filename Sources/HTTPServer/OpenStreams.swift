@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -27,17 +28,11 @@ final class OpenStreams: Sendable {
     func endAll(timeout: Double) -> Int {
         let streams = open.withLock { Array($0.values) }
         for stream in streams { stream.end() }
-        let deadline = monotonicSeconds() + timeout
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, timeout) * 1e9)
         while true {
             let parked = open.withLock { $0.values.filter(\.isParked).count }
-            if parked == 0 || monotonicSeconds() >= deadline { return parked }
+            if parked == 0 || DispatchTime.now().uptimeNanoseconds >= deadline { return parked }
             usleep(2_000)
         }
-    }
-
-    private func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import Platform
 import SocketSupport
-import Synchronization
 import Testing
 
 /// The daemon with the default connection limit, while a run trains: 300 idle sockets and 300
@@ -16,19 +15,7 @@ import Testing
         let id = try daemon.submit(Specs.synthetic(name: "under-siege", batches: 20_000))
         try daemon.waitForRun(id) { ($0["global_batch"] as? Int ?? 0) >= 5 }
 
-        let holders = try (0..<300).map { _ in try HeldSocket(port: fixture.port) }
-        let tricklers = try (0..<300).map { _ in try HeldSocket(port: fixture.port) }
-        for socket in tricklers { socket.send("GET /health HTTP/1.1\r\nHost: x\r\n") }
-        let done = Atomic<Bool>(false)
-        let trickle = Thread {
-            while !done.load(ordering: .relaxed) {
-                for socket in tricklers { socket.send("X-Slow: 1\r\n") }
-                usleep(250_000)
-            }
-        }
-        trickle.start()
-        defer { done.store(true, ordering: .relaxed) }
-
+        let siege = try Siege(port: fixture.port, idle: 300, trickling: 300, period: 0.25)
         let before = try daemon.client.get("/runs/\(id)").json["global_batch"] as? Int ?? 0
         var latencies: [Double] = []
         let start = Date()
@@ -43,12 +30,7 @@ import Testing
         let after = try daemon.client.get("/runs/\(id)").json["global_batch"] as? Int ?? 0
         #expect(after > before, "training went on: batch \(before) → \(after)")
 
-        let deadline = Date().addingTimeInterval(5)
-        var open = holders + tricklers
-        while !open.isEmpty && Date() < deadline {
-            open.removeAll { $0.isClosedByServer }
-            usleep(100_000)
-        }
-        #expect(open.isEmpty, "\(open.count) of 600 slow sockets still open \(Date().timeIntervalSince(start)) s in")
+        let open = siege.openAfterWaiting(upTo: 5)
+        #expect(open == 0, "\(open) of 600 slow sockets still open \(Date().timeIntervalSince(start)) s in")
     }
 }

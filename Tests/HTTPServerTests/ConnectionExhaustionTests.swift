@@ -1,7 +1,6 @@
 import Foundation
 import Platform
 import SocketSupport
-import Synchronization
 import Testing
 
 @testable import HTTPServer
@@ -23,20 +22,7 @@ import Testing
         let config = HTTPServerConfig(port: 0, connectionLimit: 1000, requestTimeoutSeconds: 2, threadCount: 2,
                                       threadNice: nil, logErrors: false)
         try ServerFixture.withServer(config) { _, port in
-            let holders = try (0..<idle).map { _ in try HeldSocket(port: port) }
-            let tricklers = try (0..<trickling).map { _ in try HeldSocket(port: port) }
-            for socket in tricklers { socket.send("GET /health HTTP/1.1\r\nHost: x\r\n") }
-            let done = Atomic<Bool>(false)
-            let trickle = Thread {
-                // One header line per socket every 0.2 s: never idle, never finished.
-                while !done.load(ordering: .relaxed) {
-                    for socket in tricklers { socket.send("X-Slow: 1\r\n") }
-                    usleep(200_000)
-                }
-            }
-            trickle.start()
-            defer { done.store(true, ordering: .relaxed) }
-
+            let siege = try Siege(port: port, idle: idle, trickling: trickling)
             var latencies: [Double] = []
             let start = Date()
             while Date().timeIntervalSince(start) < 1.5 {
@@ -47,13 +33,8 @@ import Testing
             #expect(worst < 100, "a new client waited \(worst) ms (median \(latencies.sorted()[latencies.count / 2]) ms)")
 
             // Past requestTimeoutSeconds (2 s) every held or trickling socket has been cut.
-            let deadline = Date().addingTimeInterval(4)
-            var open = holders + tricklers
-            while !open.isEmpty && Date() < deadline {
-                open.removeAll { $0.isClosedByServer }
-                usleep(100_000)
-            }
-            #expect(open.isEmpty, "\(open.count) of \(idle + trickling) slow sockets still open after \(Date().timeIntervalSince(start)) s")
+            let open = siege.openAfterWaiting(upTo: 4)
+            #expect(open == 0, "\(open) of \(idle + trickling) slow sockets still open after \(Date().timeIntervalSince(start)) s")
             #expect(Date().timeIntervalSince(start) < 4.5)
             #expect(try healthLatency(port) < 100)
         }
