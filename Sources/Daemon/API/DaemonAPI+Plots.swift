@@ -18,13 +18,9 @@ extension DaemonAPI {
             guard let stat = PlotStat(name: statName) else {
                 throw HTTPError.badRequest("stat must be one of \(PlotStat.names), got '\(statName)'", code: "invalid_parameter")
             }
-            var series = try seriesQuery(request)
+            let series = try seriesQuery(request, defaultLimit: defaultPlotLimit)
             if let limit = series.limit, limit > maxPlotLimit {
                 throw HTTPError.badRequest("limit must be at most \(maxPlotLimit) for a plot, got \(limit)", code: "invalid_parameter")
-            }
-            if series.limit == nil {
-                series.limit = defaultPlotLimit
-                series.key += "|default"
             }
             let run = try selectedRun(request, core)
             // Cached like /stats: the same file content renders the same bytes.

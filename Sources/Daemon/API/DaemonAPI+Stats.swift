@@ -28,14 +28,16 @@ extension DaemonAPI {
 
     /// The `kind`, `from`, `to` and `limit` query parameters of a per-layer series read
     /// (`/stats/{layer}`, `/plots/{layer}.svg`, `/histograms/{layer}`, `/runs/{id}/batches`), 400 when malformed.
-    static func seriesQuery(_ request: HTTPRequest) throws -> (kind: HookKind, from: Int64?, to: Int64?, limit: Int?, key: String) {
+    /// - Parameter defaultLimit: the `limit` when the query has none (nil: the whole range).
+    static func seriesQuery(_ request: HTTPRequest, defaultLimit: Int? = nil) throws
+        -> (kind: HookKind, from: Int64?, to: Int64?, limit: Int?, key: String) {
         let kindText = request.query["kind"] ?? "forward"
         guard let kind = HookKind(rawValue: kindText) else {
             throw HTTPError.badRequest("kind must be forward or backward, got '\(kindText)'", code: "invalid_parameter")
         }
         let from = try request.query["from"].map { try integer($0, name: "from") }
         let to = try request.query["to"].map { try integer($0, name: "to") }
-        let limit = try request.query["limit"].map { Int(try integer($0, name: "limit", range: 2...1_000_000_000)) }
+        let limit = try request.query["limit"].map { Int(try integer($0, name: "limit", range: 2...1_000_000_000)) } ?? defaultLimit
         return (kind, from, to, limit, "\(kind.rawValue)|\(from ?? -1)|\(to ?? -1)|\(limit ?? -1)")
     }
 }
