@@ -192,4 +192,33 @@ int ct_barrier(ct_process_group g) {
     })
 }
 
+int ct_all_reduce_max_i64(ct_process_group g, int64_t *values, int count) {
+    CT_TRY({
+        if (count == 0) return CT_OK;
+        std::vector<at::Tensor> one{at::from_blob(values, {count}, at::kLong)};
+        c10d::AllreduceOptions options;
+        options.reduceOp = c10d::ReduceOp::MAX;
+        options.timeout = g->timeout;
+        run_collective(g, "all_reduce", [&] { return g->group->allreduce(one, options); });
+    })
+}
+
+int ct_gather_bytes(ct_process_group g, const uint8_t *data, int64_t length, uint8_t *out) {
+    CT_TRY({
+        // Gloo reads and writes these buffers in place; nothing here is copied but by Gloo.
+        std::vector<at::Tensor> input{at::from_blob(const_cast<uint8_t *>(data), {length}, at::kByte)};
+        std::vector<std::vector<at::Tensor>> outputs;
+        if (g->rank == 0) {
+            outputs.emplace_back();
+            for (int r = 0; r < g->world_size; ++r) {
+                outputs[0].push_back(at::from_blob(out + int64_t(r) * length, {length}, at::kByte));
+            }
+        }
+        c10d::GatherOptions options;
+        options.rootRank = 0;
+        options.timeout = g->timeout;
+        run_collective(g, "gather", [&] { return g->group->gather(outputs, input, options); });
+    })
+}
+
 } // extern "C"

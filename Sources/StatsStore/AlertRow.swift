@@ -3,6 +3,8 @@ public struct AlertRow: Sendable, Equatable {
     /// Row id; 0 until committed.
     public var id: Int64
     public var runID: Int64
+    /// The data-parallel rank that raised the alert (0 for a single process).
+    public var rank: Int64
     /// Rule name (`non_finite`, `exploding`, …).
     public var rule: String
     /// Module path, or `loss`.
@@ -24,9 +26,10 @@ public struct AlertRow: Sendable, Equatable {
 
     /// Creates a row.
     public init(id: Int64 = 0, runID: Int64, rule: String, path: String, kind: String, batch: Int64, epoch: Int64,
-                value: Double, threshold: Double, action: String, message: String, createdAt: String = "") {
+                value: Double, threshold: Double, action: String, message: String, createdAt: String = "", rank: Int64 = 0) {
         self.id = id
         self.runID = runID
+        self.rank = rank
         self.rule = rule
         self.path = path
         self.kind = kind

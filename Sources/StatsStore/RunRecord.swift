@@ -17,11 +17,16 @@ public struct RunRecord: Sendable, Equatable {
     public var batch: Int64?
     /// Where the last checkpoint was written.
     public var checkpointPath: String?
+    /// Which rank of a data-parallel run this file's run is (0 for a single process).
+    public var rank: Int64
+    /// Ranks in the run (1 for a single process); rank 0's file holds the rows of all of them.
+    public var worldSize: Int64
 
     /// Creates a record (readers build these; writers use `StatsWriter.createRun`).
     public init(id: Int64, name: String, spec: String, status: RunStatus, createdAt: String,
                 startedAt: String? = nil, finishedAt: String? = nil, error: String? = nil,
-                epoch: Int64? = nil, batch: Int64? = nil, checkpointPath: String? = nil) {
+                epoch: Int64? = nil, batch: Int64? = nil, checkpointPath: String? = nil,
+                rank: Int64 = 0, worldSize: Int64 = 1) {
         self.id = id
         self.name = name
         self.spec = spec
@@ -33,5 +38,7 @@ public struct RunRecord: Sendable, Equatable {
         self.epoch = epoch
         self.batch = batch
         self.checkpointPath = checkpointPath
+        self.rank = rank
+        self.worldSize = worldSize
     }
 }

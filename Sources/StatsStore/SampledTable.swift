@@ -2,7 +2,7 @@
 /// built once from its name, the condition selecting one series (its key), and the columns read
 /// after `batch` (always column 0).
 ///
-/// Every table here is keyed by (key columns, batch), so every query is an index range.
+/// Every table here is keyed by (key columns, rank, batch), so every query is an index range.
 /// Parameters: the key's ?1…?k, then from and to, then the limit or `every` and limit.
 struct SampledTable: Sendable {
     /// The first row at or after `from` up to `to`.
@@ -14,12 +14,13 @@ struct SampledTable: Sendable {
     /// Every `every`-th row of `from...to`, then at most `limit` of those evenly spaced by row (NULL for all).
     let byRowSQL: String
 
-    static let stats = SampledTable(table: "activation_stats", key: "run_id = ?1 AND path = ?2 AND kind = ?3", keyCount: 3,
-                                    columns: StatColumns.list)
-    static let histograms = SampledTable(table: "histograms", key: "run_id = ?1 AND module = ?2 AND kind = ?3", keyCount: 3,
-                                         columns: "epoch, lo, hi, counts")
-    /// One run's loss and learning rate per batch (the dashboard's loss and lr charts).
-    static let batchMetrics = SampledTable(table: "batch_metrics", key: "run_id = ?1", keyCount: 1, columns: "epoch, loss, lr")
+    static let stats = SampledTable(table: "activation_stats", key: "run_id = ?1 AND path = ?2 AND kind = ?3 AND rank = ?4",
+                                    keyCount: 4, columns: StatColumns.list)
+    static let histograms = SampledTable(table: "histograms", key: "run_id = ?1 AND module = ?2 AND kind = ?3 AND rank = ?4",
+                                         keyCount: 4, columns: "epoch, lo, hi, counts")
+    /// One rank's loss and learning rate per batch (the dashboard's loss and lr charts).
+    static let batchMetrics = SampledTable(table: "batch_metrics", key: "run_id = ?1 AND rank = ?2", keyCount: 2,
+                                           columns: "epoch, loss, lr")
 
     init(table: String, key seriesKey: String, keyCount: Int, columns: String) {
         let p = { (offset: Int) in "?\(keyCount + offset)" }

@@ -13,6 +13,7 @@ public enum Schema {
         Migration(version: 2, summary: "deleting a run deletes its rows", sql: version2),
         Migration(version: 3, summary: "activation_stats.abs_mean", sql: version3),
         Migration(version: 4, summary: "alerts; deleting a run deletes its alerts", sql: version4),
+        Migration(version: 5, summary: "data-parallel ranks: a rank column on per-batch rows", sql: version5),
     ]
 
     // Paths are stored as text in every row, not as module ids: offline users (sqlite3, pandas)
@@ -177,6 +178,78 @@ public enum Schema {
     );
     CREATE INDEX alerts_by_run ON alerts (run_id, id);
     DROP TRIGGER runs_delete_rows;
+    CREATE TRIGGER runs_delete_rows AFTER DELETE ON runs BEGIN
+        DELETE FROM activation_stats WHERE run_id = OLD.id;
+        DELETE FROM histograms WHERE run_id = OLD.id;
+        DELETE FROM batch_metrics WHERE run_id = OLD.id;
+        DELETE FROM epoch_metrics WHERE run_id = OLD.id;
+        DELETE FROM hooks WHERE run_id = OLD.id;
+        DELETE FROM modules WHERE run_id = OLD.id;
+        DELETE FROM alerts WHERE run_id = OLD.id;
+    END;
+    """
+
+    // Data-parallel runs (issue 14): rank 0's file holds every rank's rows, so `rank` joins the
+    // key of each per-batch table, just before `batch`: one rank's series stays one index range.
+    // WITHOUT ROWID tables cannot change their key in place, so the three are rebuilt (SQLite's
+    // create-copy-drop-rename); rows recorded before are rank 0's, a single process being rank 0.
+    // `runs` says which rank of how many ranks the file's own run is. The delete trigger names
+    // the rebuilt tables, so it is recreated after them.
+    static let version5 = """
+    PRAGMA legacy_alter_table = ON;
+    DROP TRIGGER runs_delete_rows;
+    ALTER TABLE runs ADD COLUMN rank INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN world_size INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE activation_stats_v5 (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('forward', 'backward')),
+        rank INTEGER NOT NULL DEFAULT 0,
+        batch INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        mean REAL,
+        std REAL,
+        near_zero REAL,
+        min REAL,
+        max REAL,
+        abs_mean REAL,
+        PRIMARY KEY (run_id, path, kind, rank, batch)
+    ) WITHOUT ROWID;
+    INSERT INTO activation_stats_v5 (run_id, path, kind, rank, batch, epoch, mean, std, near_zero, min, max, abs_mean)
+        SELECT run_id, path, kind, 0, batch, epoch, mean, std, near_zero, min, max, abs_mean FROM activation_stats;
+    DROP TABLE activation_stats;
+    ALTER TABLE activation_stats_v5 RENAME TO activation_stats;
+    CREATE TABLE histograms_v5 (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        module TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('forward', 'backward')),
+        rank INTEGER NOT NULL DEFAULT 0,
+        batch INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        lo REAL NOT NULL,
+        hi REAL NOT NULL,
+        counts TEXT NOT NULL,
+        PRIMARY KEY (run_id, module, kind, rank, batch)
+    ) WITHOUT ROWID;
+    INSERT INTO histograms_v5 (run_id, module, kind, rank, batch, epoch, lo, hi, counts)
+        SELECT run_id, module, kind, 0, batch, epoch, lo, hi, counts FROM histograms;
+    DROP TABLE histograms;
+    ALTER TABLE histograms_v5 RENAME TO histograms;
+    CREATE TABLE batch_metrics_v5 (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        rank INTEGER NOT NULL DEFAULT 0,
+        batch INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        loss REAL,
+        lr REAL,
+        PRIMARY KEY (run_id, rank, batch)
+    ) WITHOUT ROWID;
+    INSERT INTO batch_metrics_v5 (run_id, rank, batch, epoch, loss, lr)
+        SELECT run_id, 0, batch, epoch, loss, lr FROM batch_metrics;
+    DROP TABLE batch_metrics;
+    ALTER TABLE batch_metrics_v5 RENAME TO batch_metrics;
+    ALTER TABLE alerts ADD COLUMN rank INTEGER NOT NULL DEFAULT 0;
+    PRAGMA legacy_alter_table = OFF;
     CREATE TRIGGER runs_delete_rows AFTER DELETE ON runs BEGIN
         DELETE FROM activation_stats WHERE run_id = OLD.id;
         DELETE FROM histograms WHERE run_id = OLD.id;

@@ -3,14 +3,15 @@ import Statistics
 /// Runs, modules, hooks and metrics.
 extension StatsReader {
     static let runColumns = """
-        id, name, spec, status, created_at, started_at, finished_at, error, epoch, batch, checkpoint_path
+        id, name, spec, status, created_at, started_at, finished_at, error, epoch, batch, checkpoint_path, rank, world_size
         """
 
     static func runRecord(_ s: Statement) -> RunRecord {
         RunRecord(id: s.int64(at: 0), name: s.string(at: 1) ?? "", spec: s.string(at: 2) ?? "",
                   status: RunStatus(rawValue: s.string(at: 3) ?? ""), createdAt: s.string(at: 4) ?? "",
                   startedAt: s.string(at: 5), finishedAt: s.string(at: 6), error: s.string(at: 7),
-                  epoch: s.optionalInt64(at: 8), batch: s.optionalInt64(at: 9), checkpointPath: s.string(at: 10))
+                  epoch: s.optionalInt64(at: 8), batch: s.optionalInt64(at: 9), checkpointPath: s.string(at: 10),
+                  rank: s.int64(at: 11), worldSize: s.int64(at: 12))
     }
 
     /// All runs, oldest first.
@@ -71,18 +72,10 @@ extension StatsReader {
                    attachedBatch: s.int64(at: 6), detachedBatch: s.optionalInt64(at: 7))
     }
 
-    /// A run's per-batch loss and learning rate within `from...to` (inclusive), in batch order.
-    public func batchMetrics(run: Int64, from: Int64? = nil, to: Int64? = nil) throws -> [BatchMetricRow] {
-        try read { db in
-            try requireRun(run, in: db)
-            return try rows(db, """
-                SELECT run_id, batch, epoch, loss, lr FROM batch_metrics
-                WHERE run_id = ?1 AND batch >= ?2 AND batch <= ?3 ORDER BY batch
-                """, [.integer(run), .integer(from ?? .min), .integer(to ?? .max)]) { s in
-                BatchMetricRow(runID: s.int64(at: 0), batch: s.int64(at: 1), epoch: s.int64(at: 2),
-                               loss: s.double(at: 3), lr: s.double(at: 4))
-            }
-        }
+    /// A run's per-batch loss and learning rate within `from...to` (inclusive), in batch order,
+    /// of one rank (nil: the file's own rank of the run).
+    public func batchMetrics(run: Int64, rank: Int64? = nil, from: Int64? = nil, to: Int64? = nil) throws -> [BatchMetricRow] {
+        try batchMetrics(run: run, rank: rank, from: from, to: to, limit: nil)
     }
 
     /// A run's end-of-epoch results, in epoch order.

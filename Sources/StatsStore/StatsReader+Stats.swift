@@ -10,9 +10,11 @@ extension StatsReader {
         }
     }
 
-    /// One layer's per-batch statistics, columnar.
+    /// One layer's per-batch statistics of one rank, columnar.
     ///
     /// - Parameters:
+    ///   - rank: the data-parallel rank; nil for the file's own rank of the run (0 but on the
+    ///     other ranks' files).
     ///   - from: first batch (inclusive); nil for the start.
     ///   - to: last batch (inclusive); nil for the end.
     ///   - every: keep every `every`-th recorded row, starting with the first (>= 1).
@@ -20,15 +22,16 @@ extension StatsReader {
     ///     1 the rows are the first at or after evenly spaced batches, found by index seeks, so a
     ///     dashboard's `limit=100` costs the same on a run of a million batches as on a short one;
     ///     with `every` above 1 they are evenly spaced among the strided rows.
-    /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument`.
-    public func stats(run: Int64, layer: String, kind: HookKind = .forward, from: Int64? = nil,
+    /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument` (also for a rank outside the
+    ///   run's world size).
+    public func stats(run: Int64, layer: String, kind: HookKind = .forward, rank: Int64? = nil, from: Int64? = nil,
                       to: Int64? = nil, every: Int = 1, limit: Int? = nil) throws -> StatsSeries {
         try Self.checkSampling(every: every, limit: limit)
         return try read { db in
-            try requireRun(run, in: db)
+            let rank = try self.rank(rank, of: run, in: db)
             let range = (from: from ?? .min, to: to ?? .max)
-            let key: [SQLiteValue] = [.integer(run), .text(layer), .text(kind.rawValue)]
-            var series = StatsSeries(runID: run, layer: layer, kind: kind)
+            let key: [SQLiteValue] = [.integer(run), .text(layer), .text(kind.rawValue), .integer(rank)]
+            var series = StatsSeries(runID: run, layer: layer, kind: kind, rank: rank)
             let rows: [(batch: Int64, values: StatValues)]
             if every == 1, let limit, let sampled = try sample(.stats, key: key, db: db, range: range, limit: limit, decoder: Self.statRow) {
                 rows = sampled
@@ -45,49 +48,53 @@ extension StatsReader {
         }
     }
 
-    /// The last recorded batch of every layer and kind in a run, ordered by path then kind.
+    /// The last recorded batch of every layer and kind in a run, ordered by path then kind, of
+    /// the file's own rank of the run.
     ///
     /// - Parameter kind: only this kind; nil for both.
     public func latestStats(run: Int64, kind: HookKind? = nil) throws -> [ActivationStatRow] {
         try read { db in
-            try requireRun(run, in: db)
+            let rank = try self.rank(nil, of: run, in: db)
             // SQLite's documented bare-column rule: with max(), the other columns come from the
             // row holding the maximum.
             let statement = try db.prepare("""
                 SELECT path, kind, max(batch) AS batch, epoch, \(StatColumns.list)
-                FROM activation_stats WHERE run_id = ?1 AND (?2 IS NULL OR kind = ?2)
+                FROM activation_stats WHERE run_id = ?1 AND (?2 IS NULL OR kind = ?2) AND rank = ?3
                 GROUP BY path, kind ORDER BY path, kind
                 """)
-            try statement.bind([.integer(run), kind.map { .text($0.rawValue) } ?? .null])
+            try statement.bind([.integer(run), kind.map { .text($0.rawValue) } ?? .null, .integer(rank)])
             let columns = StatColumns(statement)
             var found: [ActivationStatRow] = []
             while try statement.step() {
                 found.append(ActivationStatRow(runID: run, path: statement.string(at: 0) ?? "",
                                                kind: HookKind(rawValue: statement.string(at: 1) ?? "") ?? .forward,
                                                batch: columns.batch(statement), epoch: statement.int64(at: 3),
-                                               values: columns.values(statement)))
+                                               values: columns.values(statement), rank: rank))
             }
             return found
         }
     }
 
-    /// One layer's histograms within `from...to` (inclusive), in batch order.
+    /// One layer's histograms of one rank within `from...to` (inclusive), in batch order.
     ///
-    /// - Parameter limit: at most this many rows, first and last kept (>= 2), picked as `stats`
-    ///   picks them with `every` 1 (index seeks); nil for all.
+    /// - Parameters:
+    ///   - rank: as for `stats`; nil for the file's own rank of the run.
+    ///   - limit: at most this many rows, first and last kept (>= 2), picked as `stats` picks
+    ///     them with `every` 1 (index seeks); nil for all.
     /// - Throws: `runNotFound`, `layerNotFound`, `invalidArgument`.
-    public func histograms(run: Int64, layer: String, kind: HookKind = .forward, from: Int64? = nil,
+    public func histograms(run: Int64, layer: String, kind: HookKind = .forward, rank: Int64? = nil, from: Int64? = nil,
                            to: Int64? = nil, limit: Int? = nil) throws -> [HistogramRow] {
         try Self.checkSampling(limit: limit)
         return try read { db in
-            try requireRun(run, in: db)
+            let rank = try self.rank(rank, of: run, in: db)
             let decoder: RowDecoder<HistogramRow> = { _ in
                 { s in
                     HistogramRow(runID: run, path: layer, kind: kind, batch: s.int64(at: 0), epoch: s.int64(at: 1),
-                                 lo: s.double(at: 2), hi: s.double(at: 3), counts: JSONColumn.integers(s.string(at: 4) ?? "") ?? [])
+                                 lo: s.double(at: 2), hi: s.double(at: 3), counts: JSONColumn.integers(s.string(at: 4) ?? "") ?? [],
+                                 rank: rank)
                 }
             }
-            let found = try sampledRows(.histograms, key: [.integer(run), .text(layer), .text(kind.rawValue)], db: db,
+            let found = try sampledRows(.histograms, key: [.integer(run), .text(layer), .text(kind.rawValue), .integer(rank)], db: db,
                                         from: from, to: to, limit: limit, decoder: decoder)
             if found.isEmpty { try requireLayer(layer, run: run, in: db) }
             return found

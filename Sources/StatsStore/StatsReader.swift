@@ -39,9 +39,27 @@ public final class StatsReader: Sendable {
 
     /// Throws `runNotFound` unless the run exists.
     func requireRun(_ id: Int64, in db: Connection) throws {
-        if try db.scalarInt("SELECT 1 FROM runs WHERE id = ?1", [.integer(id)]) == nil {
-            throw StatsStoreError.runNotFound(id)
+        _ = try placement(of: id, in: db)
+    }
+
+    /// The rank a per-batch read of run `id` selects: `rank` when given, else the file's own rank
+    /// of that run (0 but on the other ranks of a data-parallel run).
+    ///
+    /// - Throws: `runNotFound`; `invalidArgument` for a rank outside the run's world size.
+    func rank(_ rank: Int64?, of id: Int64, in db: Connection) throws -> Int64 {
+        let (own, worldSize) = try placement(of: id, in: db)
+        guard let rank else { return own }
+        guard (0..<worldSize).contains(rank) else {
+            throw StatsStoreError.invalidArgument("rank must be in 0..<\(worldSize) (the run's world size), got \(rank)")
         }
+        return rank
+    }
+
+    /// Run `id`'s own rank and world size; throws `runNotFound`.
+    private func placement(of id: Int64, in db: Connection) throws -> (rank: Int64, worldSize: Int64) {
+        let found = try rows(db, "SELECT rank, world_size FROM runs WHERE id = ?1", [.integer(id)]) { ($0.int64(at: 0), $0.int64(at: 1)) }
+        guard let placement = found.first else { throw StatsStoreError.runNotFound(id) }
+        return placement
     }
 
     /// Throws `layerNotFound` unless the run has a module, hook or statistics at `layer`.

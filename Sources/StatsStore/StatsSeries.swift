@@ -5,15 +5,18 @@ public struct StatsSeries: Sendable, Equatable {
     public var runID: Int64
     public var layer: String
     public var kind: HookKind
+    /// The data-parallel rank whose batches these are (0 for a single process).
+    public var rank: Int64
     public var batch: [Int64] = []
     /// One column per statistic, in `Statistic.allCases` order; NaN where the row holds NULL.
     private var columns = [[Double]](repeating: [], count: Statistic.allCases.count)
 
     /// Creates an empty series.
-    public init(runID: Int64, layer: String, kind: HookKind) {
+    public init(runID: Int64, layer: String, kind: HookKind, rank: Int64 = 0) {
         self.runID = runID
         self.layer = layer
         self.kind = kind
+        self.rank = rank
     }
 
     /// Number of batches in the series.

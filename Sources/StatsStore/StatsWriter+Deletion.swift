@@ -7,8 +7,8 @@ extension StatsWriter {
 
     /// Per-run tables and the key columns (after `run_id`) that pick a chunk of their rows.
     static let perRunTables: [(table: String, key: String)] = [
-        ("activation_stats", "path, kind, batch"), ("histograms", "module, kind, batch"),
-        ("batch_metrics", "batch"), ("epoch_metrics", "epoch"), ("hooks", "id"), ("modules", "path"),
+        ("activation_stats", "path, kind, rank, batch"), ("histograms", "module, kind, rank, batch"),
+        ("batch_metrics", "rank, batch"), ("epoch_metrics", "epoch"), ("hooks", "id"), ("modules", "path"),
     ]
 
     /// Deletes ended runs and all their rows. Every id is checked before anything is deleted;

@@ -43,6 +43,16 @@ extension StatsWriter {
         try markRun(id, status: status, error: error)
     }
 
+    /// Records that run `id` is rank `rank` of a data-parallel run of `worldSize` ranks (once the
+    /// rendezvous has told), so its progress follows that rank's rows.
+    public func setPlacement(_ id: Int64, rank: Int, worldSize: Int) throws {
+        try synchronously { db, cache in
+            try cache.run("UPDATE runs SET rank = ?2, world_size = ?3 WHERE id = ?1",
+                          [.integer(id), .integer(Int64(rank)), .integer(Int64(worldSize))])
+            if db.changes == 0 { throw StatsStoreError.runNotFound(id) }
+        }
+    }
+
     /// Records where the run's latest checkpoint is.
     public func setCheckpoint(_ id: Int64, path: String) throws {
         try synchronously { db, cache in

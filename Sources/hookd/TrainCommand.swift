@@ -81,6 +81,11 @@ struct TrainCommand: ParsableCommand {
             let group = try launch.resolve(runSpec.train.distributed).map { d in
                 try ProcessGroup(master: d.master, rank: d.rank ?? 0, worldSize: d.worldSize, timeout: d.timeoutSeconds)
             }
+            // A rank other than 0 records even without --db: its rows travel to rank 0's file from
+            // what it records, so it records into a scratch file removed when it exits.
+            let scratch = db == nil && (group?.rank ?? 0) != 0 ? try ScratchDirectory(prefix: "hookd-rank\(group?.rank ?? 0)-") : nil
+            defer { scratch?.remove() }
+            let db = db ?? scratch.map { $0.url.appendingPathComponent("stats.db").path }
             let job = try TrainingJob(spec: runSpec, defaultThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                       keepStatsInMemory: db == nil, group: group)
             if let weights = job.weights { FileHandle.standardError.write(Data("hookd train: weights: \(weights)\n".utf8)) }

@@ -35,10 +35,12 @@ struct DistributedTests {
         let expectedSteps = Self.steps(worldSize: worldSize) * run.epochs
         #expect(expectedSteps >= 100)
         for rank in 0..<worldSize {
-            let losses = try Self.losses(run.dir.path("rank\(rank).sqlite"))
+            let losses = try Self.losses(run.dir.path("rank\(rank).sqlite"), rank: rank)
             #expect(losses.count == expectedSteps)
             #expect(reference.losses[rank].count == expectedSteps)
             expectClose(losses, reference.losses[rank], "rank \(rank) losses")
+            // Rank 0's file holds every rank's losses, gathered over the process group.
+            #expect(try Self.losses(run.dir.path("rank0.sqlite"), rank: rank) == losses, "rank \(rank)'s losses in rank 0's file")
         }
         let weights = try (0..<worldSize).map { try run.dump(run.dir.path("rank\($0).pt")) }
         for rank in 1..<worldSize { #expect(weights[rank] == weights[0], "rank \(rank) ends with rank 0's parameters") }
@@ -80,9 +82,11 @@ struct DistributedTests {
 
     static func epochs(forSteps steps: Int, worldSize: Int) -> Int { (steps + Self.steps(worldSize: worldSize) - 1) / Self.steps(worldSize: worldSize) }
 
-    /// The per-step training losses a rank recorded, in step order.
-    static func losses(_ db: String) throws -> [Double] {
-        let text = try SQLiteFile(db).text("SELECT group_concat(printf('%.17g', loss), ',') FROM (SELECT loss FROM batch_metrics ORDER BY batch)")
+    /// The per-step training losses of rank `rank` in a stats file, in step order.
+    static func losses(_ db: String, rank: Int = 0) throws -> [Double] {
+        let text = try SQLiteFile(db).text("""
+            SELECT group_concat(printf('%.17g', loss), ',') FROM (SELECT loss FROM batch_metrics WHERE rank = \(rank) ORDER BY batch)
+            """)
         return text.split(separator: ",").compactMap { Double($0) }
     }
 

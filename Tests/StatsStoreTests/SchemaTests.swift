@@ -25,12 +25,13 @@ struct SchemaTests {
         #expect(Schema.currentVersion >= 1)
         #expect(try db.scalarText("PRAGMA journal_mode") == "wal")
         let required: [String: [String]] = [
-            "runs": ["id", "name", "spec", "status", "created_at", "started_at", "finished_at", "error"],
+            "runs": ["id", "name", "spec", "status", "created_at", "started_at", "finished_at", "error", "rank", "world_size"],
             "modules": ["run_id", "path", "type", "output_shape", "params", "trainable"],
             "hooks": ["id", "run_id", "path", "kind", "stats", "every", "attached_batch", "detached_batch"],
-            "activation_stats": ["run_id", "path", "kind", "batch", "epoch", "mean", "std", "near_zero", "abs_mean", "min", "max"],
-            "histograms": ["run_id", "module", "kind", "batch", "counts"],
-            "batch_metrics": ["run_id", "batch", "epoch", "loss", "lr"],
+            "activation_stats": ["run_id", "path", "kind", "rank", "batch", "epoch", "mean", "std", "near_zero", "abs_mean", "min", "max"],
+            "histograms": ["run_id", "module", "kind", "rank", "batch", "counts"],
+            "batch_metrics": ["run_id", "rank", "batch", "epoch", "loss", "lr"],
+            "alerts": ["run_id", "rank", "rule", "path", "batch"],
             "epoch_metrics": ["run_id", "epoch", "train_loss", "valid_loss", "accuracy", "seconds"],
         ]
         for (table, expected) in required {
@@ -49,7 +50,7 @@ struct SchemaTests {
         let db = try Connection(path: path, flags: [.readOnly])
         let plan = try db.prepare("""
             EXPLAIN QUERY PLAN SELECT * FROM activation_stats
-            WHERE run_id = 1 AND path = 'a' AND kind = 'forward' AND batch >= 0 AND batch <= 10
+            WHERE run_id = 1 AND path = 'a' AND kind = 'forward' AND rank = 0 AND batch >= 0 AND batch <= 10
             """)
         var details: [String] = []
         while try plan.step() { details.append(plan.string(at: 3) ?? "") }
@@ -103,6 +104,40 @@ struct SchemaTests {
         #expect(series.batch == [0] && series[.mean] == [0.5] && series[.std] == [1.5] && series[.max] == [2])
         #expect(series[.absMean].count == 1 && series[.absMean][0].isNaN)
         #expect(try Connection(path: path).userVersion() == Schema.currentVersion)
+    }
+
+    @Test("a version 4 file gains ranks: every row is rank 0's, read back whole, and deleting the run still deletes them")
+    func migrateToRanks() throws {
+        let dir = try TempDir()
+        let path = dir.path("v4.db")
+        let db = try Connection(path: path)
+        try Schema.migrate(db, migrations: Array(Schema.migrations.prefix(4)))
+        try db.execute("""
+            INSERT INTO runs (name, spec, status, batch) VALUES ('old', '{}', 'finished', 1);
+            INSERT INTO activation_stats (run_id, path, kind, batch, epoch, mean, abs_mean) VALUES
+                (1, '0.0', 'forward', 0, 0, 0.5, 0.75), (1, '0.0', 'forward', 1, 0, 0.25, NULL);
+            INSERT INTO histograms (run_id, module, kind, batch, epoch, lo, hi, counts) VALUES (1, '0.0', 'forward', 1, 0, 0, 10, '[3,4]');
+            INSERT INTO batch_metrics (run_id, batch, epoch, loss, lr) VALUES (1, 0, 0, 2.5, 0.1), (1, 1, 0, 2.0, 0.1);
+            INSERT INTO alerts (run_id, rule, path, kind, batch, epoch, action, message)
+                VALUES (1, 'exploding', '0.0', 'forward', 1, 0, 'warn', 'big');
+            """)
+        try db.close()
+        let writer = try StatsWriter(path: path)
+        let reader = try StatsReader(path: path)
+        let series = try reader.stats(run: 1, layer: "0.0")
+        #expect(series.batch == [0, 1] && series[.mean] == [0.5, 0.25] && series[.absMean][0] == 0.75 && series.rank == 0)
+        #expect(try reader.histograms(run: 1, layer: "0.0").map(\.counts) == [[3, 4]])
+        #expect(try reader.batchMetrics(run: 1).map(\.loss) == [2.5, 2.0])
+        #expect(try reader.alerts(run: 1).map(\.rank) == [0])
+        #expect(try reader.run(1).rank == 0 && reader.run(1).worldSize == 1)
+        let check = try Connection(path: path, flags: [.readOnly])
+        #expect(try check.scalarText("PRAGMA integrity_check") == "ok")
+        #expect(try check.scalarInt("SELECT count(*) FROM activation_stats WHERE rank = 0") == 2)
+        try writer.deleteRuns([1])
+        for table in ["activation_stats", "histograms", "batch_metrics", "alerts"] {
+            #expect(try check.scalarInt("SELECT count(*) FROM \(table)") == 0, "\(table) kept rows of a deleted run")
+        }
+        try writer.close()
     }
 
     @Test("a file from a newer hookd is refused, by writer and reader alike")

@@ -254,6 +254,12 @@ int ct_broadcast(ct_process_group g, const ct_tensor *tensors, int count, int ro
 int ct_all_reduce(ct_process_group g, const ct_tensor *tensors, int count, bool average);
 /// Returns once every rank has called it (or fails at the timeout).
 int ct_barrier(ct_process_group g);
+/// The largest of every rank's `values[i]`, for each of `count` int64s, in place (one collective):
+/// how the ranks agree on a stop and on the size of what they send rank 0.
+int ct_all_reduce_max_i64(ct_process_group g, int64_t *values, int count);
+/// Gathers `length` bytes from every rank (each passes the same length) into rank 0's `out`,
+/// `world size * length` bytes in rank order; `out` is not touched on the other ranks.
+int ct_gather_bytes(ct_process_group g, const uint8_t *data, int64_t length, uint8_t *out);
 
 #ifdef __cplusplus
 }

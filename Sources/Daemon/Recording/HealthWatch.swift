@@ -22,11 +22,15 @@ public final class HealthWatch: LearnerCallback, ActivationStatsSink {
     private let report: (AlertEvent) -> Void
     /// The first alert whose action is `stop`, thrown at the end of its batch.
     private var stop: AlertStop?
+    /// The data-parallel rank judged (0 for a single process).
+    private let rank: Int64
+    /// A data-parallel rank's way to rank 0's file.
+    private let exchange: RankRowsExchange?
 
     /// Joins `job`'s learner callbacks and stats sinks; `report` sees each alert once, and the
     /// episodes of `earlier` (a resumed run's stored alerts) continue instead of firing again.
     init(policy: HealthPolicy, writer: StatsWriter, runID: Int64, job: TrainingJob, earlier: [AlertRow],
-         report: @escaping (AlertEvent) -> Void) {
+         exchange: RankRowsExchange? = nil, report: @escaping (AlertEvent) -> Void) {
         monitor = HealthMonitor(policy: policy)
         for row in earlier {
             guard let rule = AlertRule(name: row.rule), let kind = SignalKind(rawValue: row.kind) else { continue }
@@ -35,6 +39,8 @@ public final class HealthWatch: LearnerCallback, ActivationStatsSink {
         self.writer = writer
         self.runID = runID
         self.report = report
+        self.exchange = exchange
+        rank = Int64(job.learner.rankSync?.group.rank ?? 0)
         stats = job.stats
         job.learner.callbacks.append(self)
         job.stats.sinks.append(self)
@@ -55,7 +61,8 @@ public final class HealthWatch: LearnerCallback, ActivationStatsSink {
 
     public func endBatch(_ learner: Learner) throws {
         if isEnabled { observeLoss(learner) }
-        if let stop { throw stop }
+        // At the batch's end, not here: a data-parallel run's ranks first agree to end together.
+        if let stop { learner.failAtBatchEnd(stop) }
     }
 
     private func observeLoss(_ learner: Learner) {
@@ -65,9 +72,11 @@ public final class HealthWatch: LearnerCallback, ActivationStatsSink {
 
     private func raise() {
         for event in monitor.drain() {
-            writer.record(AlertRow(runID: runID, rule: event.rule.name, path: event.path, kind: event.kind.rawValue,
-                                   batch: Int64(event.batch), epoch: Int64(event.epoch), value: event.value,
-                                   threshold: event.threshold, action: event.action.rawValue, message: event.message))
+            let row = AlertRow(runID: runID, rule: event.rule.name, path: event.path, kind: event.kind.rawValue,
+                               batch: Int64(event.batch), epoch: Int64(event.epoch), value: event.value,
+                               threshold: event.threshold, action: event.action.rawValue, message: event.message, rank: rank)
+            writer.record(row)
+            exchange?.send(row)
             report(event)
             if event.action == .stop, stop == nil { stop = AlertStop(event: event) }
         }

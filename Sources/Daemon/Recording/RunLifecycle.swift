@@ -55,9 +55,10 @@ public struct RunLifecycle {
             let job = try build()
             let recorder = StatsRecorder(writer: writer, runID: runID, job: job)
             built = (job, recorder)
+            let exchange = try joinRanks(job, recorder: recorder)
             try recorder.recordModules()
             start = try participant.prepare(job, recorder: recorder)
-            watchHealth(job, participant: participant)
+            watchHealth(job, participant: participant, exchange: exchange)
             try writer.markRun(runID, status: .running)
             try participant.attachHooks(job, recorder: recorder, from: start)
             // A stop asked for while the job was built (cancel, SIGTERM) trains no batch at all.
@@ -90,14 +91,28 @@ public struct RunLifecycle {
 
     /// Judges the run's batches from here on, after the participant's parts (so they see a batch
     /// that raises a stop), unless every rule is switched off.
-    private func watchHealth(_ job: TrainingJob, participant: some RunParticipant) {
+    private func watchHealth(_ job: TrainingJob, participant: some RunParticipant, exchange: RankRowsExchange?) {
         let policy = HealthPolicy(participant.alertDefaults + job.spec.alerts)
         guard policy.anyEnabled else { return }
         let runID = runID
         // The learner keeps the watch alive, as its callback and stats sink.
-        _ = HealthWatch(policy: policy, writer: writer, runID: runID, job: job, earlier: participant.earlierAlerts(runID: runID)) {
+        _ = HealthWatch(policy: policy, writer: writer, runID: runID, job: job, earlier: participant.earlierAlerts(runID: runID),
+                        exchange: exchange) {
             participant.alertRaised($0, runID: runID)
         }
+    }
+
+    /// For a data-parallel run: records which rank of how many this file's run is, and routes
+    /// the rows of every rank but 0 to rank 0's file (`RankRowsExchange`, gathered by the
+    /// learner's `RankSync` at most every flush delay). Nil for a run that trains alone.
+    private func joinRanks(_ job: TrainingJob, recorder: StatsRecorder) throws -> RankRowsExchange? {
+        guard let sync = job.learner.rankSync else { return nil }
+        try writer.setPlacement(runID, rank: sync.group.rank, worldSize: sync.group.worldSize)
+        let exchange = RankRowsExchange(writer: writer, runID: runID, rank: sync.group.rank)
+        sync.mail = exchange
+        sync.gatherInterval = Double(writer.flushPolicy.maxDelayMilliseconds) / 1000
+        recorder.exchange = exchange
+        return exchange
     }
 
     /// Closes the run's open hooks rows, unless the writer has stopped recording: hooks rows

@@ -15,12 +15,17 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
     private var hookIDs: [Int: Int64] = [:]
     /// When false, per-batch rows are not handed to the writer (benchmarks compare both states).
     public var isEnabled = true
+    /// The data-parallel rank whose rows these are (0 for a single process).
+    let rank: Int64
+    /// A data-parallel rank's way to rank 0's file (`RunLifecycle` sets it).
+    var exchange: RankRowsExchange?
 
     /// Joins `job`'s learner callbacks and stats sinks.
     public init(writer: StatsWriter, runID: Int64, job: TrainingJob) {
         self.writer = writer
         self.runID = runID
         self.job = job
+        rank = Int64(job.learner.rankSync?.group.rank ?? 0)
         job.learner.callbacks.append(self)
         job.stats.sinks.append(self)
     }
@@ -75,14 +80,15 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
         // A histogram-only hook leaves the layer's scalar row to the hooks that fill it.
         let stats = records.filter { !$0.summary.values.computed.isEmpty }.map { r in
             ActivationStatRow(runID: runID, path: r.path, kind: r.kind, batch: Int64(r.batch),
-                              epoch: Int64(r.epoch), values: r.summary.values)
+                              epoch: Int64(r.epoch), values: r.summary.values, rank: rank)
         }
         let histograms = records.filter { !$0.summary.histogram.isEmpty }.compactMap { r -> HistogramRow? in
             guard let bins = job.stats.request(for: r.hookID).histogram else { return nil }
             return HistogramRow(runID: runID, path: r.path, kind: r.kind, batch: Int64(r.batch),
-                                epoch: Int64(r.epoch), lo: bins.low, hi: bins.high, counts: r.summary.histogram)
+                                epoch: Int64(r.epoch), lo: bins.low, hi: bins.high, counts: r.summary.histogram, rank: rank)
         }
         writer.record(stats, histograms: histograms)
+        exchange?.send(stats, histograms: histograms)
     }
 
     // MARK: LearnerCallback
@@ -92,8 +98,10 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
         // statistic silently would defeat the point of the run.
         if writer.isFailed, writer.errorPolicy == .failRun, let error = writer.lastError { throw error }
         guard isEnabled else { return }
-        writer.record(BatchMetricRow(runID: runID, batch: Int64(learner.position.iteration), epoch: Int64(learner.position.epoch),
-                                     loss: learner.lastLoss, lr: learner.optimizer.learningRate))
+        let row = BatchMetricRow(runID: runID, batch: Int64(learner.position.iteration), epoch: Int64(learner.position.epoch),
+                                 loss: learner.lastLoss, lr: learner.optimizer.learningRate, rank: rank)
+        writer.record(row)
+        exchange?.send(row)
     }
 
     public func endEpoch(_ learner: Learner, metrics: EpochMetrics) throws {

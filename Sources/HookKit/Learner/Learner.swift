@@ -19,6 +19,9 @@ public final class Learner {
     public var callbacks: [LearnerCallback] = []
     /// Set from any thread to stop at the next batch boundary; `fit` then returns early.
     public let stopSignal = StopSignal()
+    /// A data-parallel run's agreement at every batch boundary (`TrainingJob` sets it): a stop
+    /// asked on any rank, or a failure of any rank, then ends every rank at the same batch.
+    public var rankSync: RankSync?
 
     /// Where training is; callbacks read it (e.g. the batch a stats row belongs to).
     public private(set) var position = TrainingPosition()
@@ -32,6 +35,10 @@ public final class Learner {
     public private(set) var schedule: OneCycleSchedule?
     /// Metrics of every finished epoch of the current fit.
     public private(set) var history: [EpochMetrics] = []
+    /// What ends the fit once the current batch has ended (`failAtBatchEnd`).
+    private var pendingFailure: Error?
+    /// Whether the ranks agreed to stop at the last batch boundary (with a `rankSync`).
+    private var agreedStop = false
 
     public init(model: Module, data: DataBunch, optimizer: Optimizer,
                 lossFunction: @escaping (Tensor, Tensor) throws -> Tensor = { try Functional.crossEntropy($0, target: $1) }) {
@@ -59,6 +66,8 @@ public final class Learner {
         self.schedule = schedule
         position = start
         history = []
+        pendingFailure = nil
+        agreedStop = false
         try each { try $0.beginFit(self) }
         var failure: Error?
         do {
@@ -67,7 +76,7 @@ public final class Learner {
                 guard let metrics = try runEpoch(epoch, skippingFirst: skip) else { break }
                 history.append(metrics)
                 position = TrainingPosition(epoch: epoch + 1, batch: 0, iteration: position.iteration)
-                if stopSignal.isRequested { break }
+                if stopsHere { break }
             }
         } catch {
             failure = error
@@ -81,8 +90,19 @@ public final class Learner {
         return history
     }
 
-    /// Whether the last fit stopped early through `stopSignal`.
-    public var wasStopped: Bool { stopSignal.isRequested }
+    /// Whether the last fit stopped early through `stopSignal` (on any rank, with a `rankSync`).
+    public var wasStopped: Bool { stopsHere }
+
+    /// Ends the fit with `error` at the end of the current batch, after every callback's
+    /// `endBatch` and, in a data-parallel run, after the ranks agreed (so every rank ends there
+    /// and the batch's statistics reach rank 0). The first failure of a batch wins.
+    public func failAtBatchEnd(_ error: Error) {
+        if pendingFailure == nil { pendingFailure = error }
+    }
+
+    /// Whether the fit stops at this batch boundary: when asked to, or in a data-parallel run
+    /// when the ranks agreed to, whenever each rank's own request arrived.
+    private var stopsHere: Bool { rankSync == nil ? stopSignal.isRequested : agreedStop }
 
     /// One epoch: training batches from `skip` on, then validation. Nil when stopped mid-epoch.
     private func runEpoch(_ epoch: Int, skippingFirst skip: Int) throws -> EpochMetrics? {
@@ -99,7 +119,7 @@ public final class Learner {
             lossSum += lastLoss
             batches += 1
             images += batch.count
-            if stopSignal.isRequested { return nil }
+            if stopsHere { return nil }
         }
         let trainSeconds = seconds(since: started)
         try each { try $0.beginValidate(self) }
@@ -130,9 +150,10 @@ public final class Learner {
         // Callbacks see a non-finite batch before it ends the fit: its statistics are the
         // evidence, and a health rule may stop the run with a better account of it.
         try each { try $0.endBatch(self) }
-        guard lastLoss.isFinite else {
-            throw TorchError("training", "loss became \(lastLoss) at epoch \(position.epoch) batch \(position.batch)")
+        if !lastLoss.isFinite {
+            failAtBatchEnd(TorchError("training", "loss became \(lastLoss) at epoch \(position.epoch) batch \(position.batch)"))
         }
+        try settleBatch()
         isTraining = false
         position.batch += 1
         position.iteration += 1
@@ -156,6 +177,13 @@ public final class Learner {
         }
         guard count > 0 else { return (.nan, .nan) }
         return (lossSum / Double(count), correct / Double(count))
+    }
+
+    /// The end of a batch for good: the ranks agree (stop, failure, rows for rank 0), then a
+    /// pending failure ends the fit.
+    private func settleBatch() throws {
+        if let rankSync { agreedStop = try rankSync.agree(self, failure: pendingFailure) }
+        if let pendingFailure { throw pendingFailure }
     }
 
     private func each(_ body: (LearnerCallback) throws -> Void) throws {

@@ -59,7 +59,10 @@ public final class TrainingJob {
             }
         }
         learner.callbacks.append(stats)
-        if let group { learner.callbacks.insert(DataParallel(group: group), at: 0) }
+        if let group {
+            learner.callbacks.insert(DataParallel(group: group), at: 0)
+            learner.rankSync = RankSync(group: group)
+        }
     }
 
     /// Hooks `path` from the next batch on (call between batches, on the training queue).

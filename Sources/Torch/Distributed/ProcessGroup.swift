@@ -77,6 +77,29 @@ public final class ProcessGroup {
         try check("barrier", ct_barrier(handle))
     }
 
+    /// The largest value over all ranks at each position (one collective).
+    public func allReduceMax(_ values: [Int64]) throws -> [Int64] {
+        var result = values
+        try result.withUnsafeMutableBufferPointer { buffer in
+            try check("all_reduce", ct_all_reduce_max_i64(handle, buffer.baseAddress, Int32(buffer.count)))
+        }
+        return result
+    }
+
+    /// Every rank's `bytes`, on rank 0 in rank order (nil on the others). Every rank passes the
+    /// same count (pad to an agreed length); Gloo moves them, one collective.
+    public func gather(_ bytes: [UInt8]) throws -> [[UInt8]]? {
+        let length = bytes.count
+        var out = [UInt8](repeating: 0, count: rank == 0 ? length * worldSize : 0)
+        try bytes.withUnsafeBufferPointer { input in
+            try out.withUnsafeMutableBufferPointer { output in
+                try check("gather", ct_gather_bytes(handle, input.baseAddress, Int64(length), output.baseAddress))
+            }
+        }
+        guard rank == 0 else { return nil }
+        return (0..<worldSize).map { Array(out[($0 * length)..<(($0 + 1) * length)]) }
+    }
+
     private func withHandles(_ tensors: [Tensor], _ body: (UnsafePointer<ct_tensor?>, Int32) throws -> Void) throws {
         guard !tensors.isEmpty else { return }
         let handles: [ct_tensor?] = tensors.map(\.handle)
