@@ -36,7 +36,7 @@ extension OfflineReport {
     public static func json(alert a: AlertRow) -> JSONOut {
         .object([
             ("id", .int(a.id)), ("run_id", .int(a.runID)), ("rule", .string(a.rule)), ("path", .string(a.path)),
-            ("kind", .string(a.kind)), ("batch", .int(a.batch)), ("epoch", .int(a.epoch)),
+            ("kind", .string(a.kind)), ("batch", .int(a.batch)), ("epoch", .int(a.epoch)), ("rank", .int(a.rank)),
             ("value", .double(a.value)), ("threshold", .double(a.threshold)), ("action", .string(a.action)),
             ("message", .string(a.message)), ("created_at", .string(a.createdAt)),
         ])

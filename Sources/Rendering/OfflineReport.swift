@@ -53,10 +53,11 @@ public struct OfflineReport: Sendable {
     ///   - run: the run; nil for the latest one.
     ///   - layer: a dotted module path; nil for every layer's latest statistics.
     ///   - kind: `forward` or `backward`; nil means `forward` for a layer, both for all layers.
+    ///   - ranks: a layer's data-parallel ranks (default: the file's own rank of the run).
     ///   - from, to, every, limit: a layer's range and sampling, as `StatsReader.stats` and
     ///     HTTP's `/stats/{layer}` take them (ignored without a layer).
     /// - Throws: `noRuns`, `runNotFound`, `layerNotFound`, `invalidArgument`.
-    public func stats(run: Int64? = nil, layer: String? = nil, kind: HookKind? = nil,
+    public func stats(run: Int64? = nil, layer: String? = nil, kind: HookKind? = nil, ranks: RankSelection = .own,
                       from: Int64? = nil, to: Int64? = nil, every: Int = 1, limit: Int? = nil,
                       format: ReportFormat = .table) throws -> String {
         let runID: Int64
@@ -67,7 +68,8 @@ public struct OfflineReport: Sendable {
             runID = latest
         }
         if let layer {
-            let series = try reader.stats(run: runID, layer: layer, kind: kind ?? .forward, from: from, to: to, every: every, limit: limit)
+            let series = try reader.stats(run: runID, layer: layer, kind: kind ?? .forward, ranks: ranks, from: from, to: to,
+                                          every: every, limit: limit)
             return Self.render(series, format: format)
         }
         return Self.render(latest: try reader.latestStats(run: runID, kind: kind), run: runID, format: format)
@@ -75,19 +77,21 @@ public struct OfflineReport: Sendable {
 
     /// Renders one layer's series; JSON is the HTTP `/stats/{layer}` shape.
     public static func render(_ s: StatsSeries, format: ReportFormat) -> String {
-        let header = ["batch"] + Statistic.allCases.map(\.name)
-        let rows = (0..<s.count).map { i in (batch: "\(s.batch[i])", values: Statistic.allCases.map { s[$0][i] }) }
+        let header = ["batch", "rank"] + Statistic.allCases.map(\.name)
+        let rows = (0..<s.count).map { i in (key: ["\(s.batch[i])", "\(s.rank[i])"], values: Statistic.allCases.map { s[$0][i] }) }
         switch format {
         case .table:
-            var table = TextTable(header: header, rightAligned: Set(header.indices))
-            table.rows = rows.map { [$0.batch] + $0.values.map(TextTable.number) }
+            // A single process's table keeps its old columns; ranks show when there are several.
+            let ranked = s.rank.contains { $0 != 0 }
+            var table = TextTable(header: ranked ? header : header.filter { $0 != "rank" }, rightAligned: Set(header.indices))
+            table.rows = rows.map { (ranked ? $0.key : [$0.key[0]]) + $0.values.map(TextTable.number) }
             return "run \(s.runID), layer \(s.layer), \(s.kind.rawValue)\n" + table.render()
         case .csv:
-            return CSVText.line(header) + rows.map { CSVText.line([$0.batch] + $0.values.map(CSVText.number)) }.joined()
+            return CSVText.line(header) + rows.map { CSVText.line($0.key + $0.values.map(CSVText.number)) }.joined()
         case .json:
             return JSONOut.object([
                 ("run", .int(s.runID)), ("layer", .string(s.layer)), ("kind", .string(s.kind.rawValue)),
-                ("batch", .array(s.batch.map { .int($0) })),
+                ("batch", .array(s.batch.map { .int($0) })), ("rank", .array(s.rank.map { .int($0) })),
             ] + Statistic.allCases.map { ($0.name, .array(s[$0].map(JSONOut.double))) }).text + "\n"
         }
     }

@@ -1,5 +1,11 @@
 /// A run's per-batch loss and learning rate, as the dashboard charts them.
 extension StatsReader {
+    /// The per-batch loss and learning rate of the selected ranks, each rank's rows in turn
+    /// (`limit` is per rank).
+    public func batchMetrics(run: Int64, ranks: RankSelection, from: Int64?, to: Int64?, limit: Int?) throws -> [BatchMetricRow] {
+        try self.ranks(ranks, of: run).flatMap { try batchMetrics(run: run, rank: $0, from: from, to: to, limit: limit) }
+    }
+
     /// A run's per-batch loss and learning rate within `from...to` (inclusive), in batch order.
     ///
     /// - Parameter rank: the data-parallel rank; nil for the file's own rank of the run.

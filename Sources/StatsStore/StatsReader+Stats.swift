@@ -31,7 +31,7 @@ extension StatsReader {
             let rank = try self.rank(rank, of: run, in: db)
             let range = (from: from ?? .min, to: to ?? .max)
             let key: [SQLiteValue] = [.integer(run), .text(layer), .text(kind.rawValue), .integer(rank)]
-            var series = StatsSeries(runID: run, layer: layer, kind: kind, rank: rank)
+            var series = StatsSeries(runID: run, layer: layer, kind: kind)
             let rows: [(batch: Int64, values: StatValues)]
             if every == 1, let limit, let sampled = try sample(.stats, key: key, db: db, range: range, limit: limit, decoder: Self.statRow) {
                 rows = sampled
@@ -41,11 +41,24 @@ extension StatsReader {
                                           limit.map { .integer(Int64($0)) } ?? .null])
                 rows = try all(statement, decoder: Self.statRow)
             }
-            for row in rows { series.append(batch: row.batch, values: row.values) }
+            for row in rows { series.append(batch: row.batch, values: row.values, rank: rank) }
             // An empty answer is fine for a known layer (no rows in range yet), an error otherwise.
             if series.count == 0 { try requireLayer(layer, run: run, in: db) }
             return series
         }
+    }
+
+    /// One layer's per-batch statistics of the selected ranks: every rank's series in rank
+    /// order for `.all`, each sampled on its own (so `limit` is per rank).
+    ///
+    /// - Throws: as `stats(run:layer:kind:rank:…)`.
+    public func stats(run: Int64, layer: String, kind: HookKind = .forward, ranks: RankSelection, from: Int64? = nil,
+                      to: Int64? = nil, every: Int = 1, limit: Int? = nil) throws -> StatsSeries {
+        var series = StatsSeries(runID: run, layer: layer, kind: kind)
+        for rank in try self.ranks(ranks, of: run) {
+            series.append(contentsOf: try stats(run: run, layer: layer, kind: kind, rank: rank, from: from, to: to, every: every, limit: limit))
+        }
+        return series
     }
 
     /// The last recorded batch of every layer and kind in a run, ordered by path then kind, of

@@ -55,6 +55,19 @@ public final class StatsReader: Sendable {
         return rank
     }
 
+    /// The ranks a selection reads, one read each: nil stands for the file's own rank.
+    ///
+    /// - Throws: `runNotFound`.
+    public func ranks(_ selection: RankSelection, of run: Int64) throws -> [Int64?] {
+        switch selection {
+        case .own: return [nil]
+        case .one(let rank): return [rank]
+        case .all:
+            let worldSize = try read { db in try placement(of: run, in: db).worldSize }
+            return (0..<worldSize).map { $0 }
+        }
+    }
+
     /// Run `id`'s own rank and world size; throws `runNotFound`.
     private func placement(of id: Int64, in db: Connection) throws -> (rank: Int64, worldSize: Int64) {
         let found = try rows(db, "SELECT rank, world_size FROM runs WHERE id = ?1", [.integer(id)]) { ($0.int64(at: 0), $0.int64(at: 1)) }

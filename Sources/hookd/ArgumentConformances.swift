@@ -7,6 +7,10 @@ import StatsStore
 extension ReportFormat: ExpressibleByArgument {}
 extension HookKind: ExpressibleByArgument {}
 
+extension RankSelection: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
+
 extension StatsErrorPolicy: ExpressibleByArgument {
     public init?(argument: String) {
         switch argument {

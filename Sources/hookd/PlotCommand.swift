@@ -27,6 +27,9 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "What to plot: a statistic or color_dim.")
     var stat: PlotStat = .statistic(.mean)
 
+    @Option(help: "A data-parallel rank (default: the file's own rank of the run, 0 in rank 0's file).")
+    var rank: Int64?
+
     @Option(help: "The first batch (inclusive).")
     var from: Int64?
 
@@ -47,7 +50,7 @@ struct PlotCommand: ParsableCommand {
         do {
             let reader = try StatsReader(path: db)
             guard let run = try runID ?? reader.latestRunID() else { throw StatsStoreError.noRuns }
-            let svg = try LayerPlot.svg(reader: reader, run: run, layer: layer, kind: kind, stat: stat,
+            let svg = try LayerPlot.svg(reader: reader, run: run, layer: layer, kind: kind, rank: rank, stat: stat,
                                         from: from, to: to, limit: limit)
             if let output {
                 try Data(svg.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

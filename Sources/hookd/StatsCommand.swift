@@ -24,6 +24,9 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "forward or backward.")
     var kind: HookKind?
 
+    @Option(help: "With --layer: a data-parallel rank, or all (default: the file's own rank of the run, 0 in rank 0's file).")
+    var rank: RankSelection?
+
     @Option(help: "With --layer: the first batch (inclusive).")
     var from: Int64?
 
@@ -50,7 +53,7 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         do {
             let report = try OfflineReport(databasePath: db)
-            print(try report.stats(run: runID, layer: layer, kind: kind, from: from, to: to, every: every, limit: limit, format: format),
+            print(try report.stats(run: runID, layer: layer, kind: kind, ranks: rank ?? .own, from: from, to: to, every: every, limit: limit, format: format),
                   terminator: "")
         } catch {
             throw CLIFailure.exit(for: error, context: "stats")

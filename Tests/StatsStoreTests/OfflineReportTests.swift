@@ -85,8 +85,8 @@ struct OfflineReportTests {
         #expect(lines.last?.hasPrefix("    4") == true)
 
         let csv = try report.stats(layer: "0.0", format: .csv)
-        #expect(csv.split(separator: "\n").first == "batch,mean,std,near_zero,abs_mean,min,max")
-        #expect(csv.split(separator: "\n")[2] == "1,1.0,0.1,0.5,,-1.0,2.0")
+        #expect(csv.split(separator: "\n").first == "batch,rank,mean,std,near_zero,abs_mean,min,max")
+        #expect(csv.split(separator: "\n")[2] == "1,0,1.0,0.1,0.5,,-1.0,2.0")
 
         let json = try report.stats(layer: "1", kind: .backward, format: .json)
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
@@ -134,6 +134,7 @@ struct OfflineReportTests {
     func nanRendering() throws {
         var series = StatsSeries(runID: 1, layer: "x", kind: .forward)
         series.batch = [0]
+        series.rank = [0]
         series[.mean] = [.nan]
         series[.std] = [.infinity]
         series[.nearZero] = [0]
@@ -143,6 +144,6 @@ struct OfflineReportTests {
         let json = OfflineReport.render(series, format: .json)
         #expect(json.contains("\"mean\":[null]") && json.contains("\"std\":[null]"))
         #expect(try JSONSerialization.jsonObject(with: Data(json.utf8)) is [String: Any])
-        #expect(OfflineReport.render(series, format: .csv).hasSuffix("0,,inf,0.0,,0.0,0.0\n"))
+        #expect(OfflineReport.render(series, format: .csv).hasSuffix("0,0,,inf,0.0,,0.0,0.0\n"))
     }
 }

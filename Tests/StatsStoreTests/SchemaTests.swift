@@ -125,7 +125,7 @@ struct SchemaTests {
         let writer = try StatsWriter(path: path)
         let reader = try StatsReader(path: path)
         let series = try reader.stats(run: 1, layer: "0.0")
-        #expect(series.batch == [0, 1] && series[.mean] == [0.5, 0.25] && series[.absMean][0] == 0.75 && series.rank == 0)
+        #expect(series.batch == [0, 1] && series[.mean] == [0.5, 0.25] && series[.absMean][0] == 0.75 && series.rank == [0, 0])
         #expect(try reader.histograms(run: 1, layer: "0.0").map(\.counts) == [[3, 4]])
         #expect(try reader.batchMetrics(run: 1).map(\.loss) == [2.5, 2.0])
         #expect(try reader.alerts(run: 1).map(\.rank) == [0])

@@ -22,12 +22,13 @@ extension DaemonAPI {
             if let limit = series.limit, limit > maxPlotLimit {
                 throw HTTPError.badRequest("limit must be at most \(maxPlotLimit) for a plot, got \(limit)", code: "invalid_parameter")
             }
+            let rank = try singleRank(series.ranks, "a plot")
             let run = try selectedRun(request, core)
             // Cached like /stats: the same file content renders the same bytes.
             let key = "plot|\(run)|\(layer)|\(series.key)|\(stat.name)"
             return try core.statsCache.response(for: key, version: core.writer.contentVersion) {
                 let svg = try mapping {
-                    try LayerPlot.svg(reader: core.reader, run: run, layer: layer, kind: series.kind, stat: stat,
+                    try LayerPlot.svg(reader: core.reader, run: run, layer: layer, kind: series.kind, rank: rank, stat: stat,
                                       from: series.from, to: series.to, limit: series.limit)
                 }
                 return .text(svg, contentType: "image/svg+xml")

@@ -12,10 +12,13 @@ extension DaemonAPI {
             let run = try existingRun(request, core)
             let query = try seriesQuery(request)
             return try core.statsCache.response(for: "batches|\(run)|\(query.key)", version: core.writer.contentVersion) {
-                let rows = try mapping { try core.reader.batchMetrics(run: run, from: query.from, to: query.to, limit: query.limit) }
+                let rows = try mapping {
+                    try core.reader.batchMetrics(run: run, ranks: query.ranks, from: query.from, to: query.to, limit: query.limit)
+                }
                 return .json(JSONOut.object([
                     ("run", .int(run)),
-                    ("batch", .array(rows.map { .int($0.batch) })), ("epoch", .array(rows.map { .int($0.epoch) })),
+                    ("batch", .array(rows.map { .int($0.batch) })), ("rank", .array(rows.map { .int($0.rank) })),
+                    ("epoch", .array(rows.map { .int($0.epoch) })),
                     ("loss", .array(rows.map { .number($0.loss) })), ("lr", .array(rows.map { .number($0.lr) })),
                 ]).data)
             }
@@ -33,13 +36,16 @@ extension DaemonAPI {
         router.get("/histograms/{layer}") { request in
             let layer = try request.parameter("layer")
             let query = try seriesQuery(request)
+            let rank = try singleRank(query.ranks, "a histogram")
             let run = try selectedRun(request, core)
             return try core.statsCache.response(for: "histograms|\(run)|\(layer)|\(query.key)", version: core.writer.contentVersion) {
                 let rows = try mapping {
-                    try core.reader.histograms(run: run, layer: layer, kind: query.kind, from: query.from, to: query.to, limit: query.limit)
+                    try core.reader.histograms(run: run, layer: layer, kind: query.kind, rank: rank, from: query.from, to: query.to,
+                                               limit: query.limit)
                 }
                 return .json(JSONOut.object([
                     ("run", .int(run)), ("layer", .string(layer)), ("kind", .string(query.kind.rawValue)),
+                    ("rank", .int(rows.first?.rank ?? rank ?? 0)),
                     ("lo", .number(rows.first?.lo)), ("hi", .number(rows.first?.hi)),
                     ("batch", .array(rows.map { .int($0.batch) })),
                     ("counts", .array(rows.map { .array($0.counts.map { .int($0) }) })),

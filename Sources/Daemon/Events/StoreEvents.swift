@@ -23,21 +23,21 @@ enum StoreEvents {
     }
 
     private struct StatsKey: Hashable {
-        let runID: Int64, path: String, kind: HookKind, batch: Int64
+        let runID: Int64, path: String, kind: HookKind, rank: Int64, batch: Int64
     }
 
-    /// One `stats` event per (run, layer, kind, batch): the scalar rows of several hooks on one
+    /// One `stats` event per (run, layer, kind, rank, batch): the scalar rows of several hooks on one
     /// layer merged (as the upsert merges them in SQLite) and its histogram attached.
     static func statsEvents(_ stats: [ActivationStatRow], _ histograms: [HistogramRow]) -> [ServerSentEvent] {
         var order: [StatsKey] = []
         var merged: [StatsKey: (epoch: Int64, values: StatValues, histogram: HistogramRow?)] = [:]
         for row in stats {
-            let key = StatsKey(runID: row.runID, path: row.path, kind: row.kind, batch: row.batch)
+            let key = StatsKey(runID: row.runID, path: row.path, kind: row.kind, rank: row.rank, batch: row.batch)
             if merged[key] == nil { order.append(key) }
             merged[key, default: (row.epoch, StatValues(), nil)].values.merge(row.values)
         }
         for row in histograms {
-            let key = StatsKey(runID: row.runID, path: row.path, kind: row.kind, batch: row.batch)
+            let key = StatsKey(runID: row.runID, path: row.path, kind: row.kind, rank: row.rank, batch: row.batch)
             if merged[key] == nil { order.append(key) }
             merged[key, default: (row.epoch, StatValues(), nil)].histogram = row
         }
@@ -45,7 +45,7 @@ enum StoreEvents {
             let entry = merged[key]!
             var fields: [(String, JSONOut)] = [
                 ("run", .int(key.runID)), ("layer", .string(key.path)), ("kind", .string(key.kind.rawValue)),
-                ("batch", .int(key.batch)), ("epoch", .int(entry.epoch)),
+                ("batch", .int(key.batch)), ("epoch", .int(entry.epoch)), ("rank", .int(key.rank)),
             ]
             for statistic in Statistic.allCases {
                 if let value = entry.values.value(statistic) { fields.append((statistic.name, .double(value))) }
@@ -61,7 +61,7 @@ enum StoreEvents {
 
     static func progressEvent(_ row: BatchMetricRow, imagesPerSecond: Double?) -> ServerSentEvent {
         ServerSentEvent(type: "progress", runID: row.runID, data: JSONOut.object([
-            ("run", .int(row.runID)), ("epoch", .int(row.epoch)), ("batch", .int(row.batch)),
+            ("run", .int(row.runID)), ("epoch", .int(row.epoch)), ("batch", .int(row.batch)), ("rank", .int(row.rank)),
             ("loss", .double(row.loss)), ("lr", .double(row.lr)), ("images_per_second", .number(imagesPerSecond)),
         ]).text)
     }

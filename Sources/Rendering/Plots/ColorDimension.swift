@@ -36,9 +36,9 @@ public struct ColorDimension: Sendable, Equatable {
     /// (`StatsReader.histograms`' sampling), and builds their matrix.
     ///
     /// - Throws: `StatsStoreError` (`runNotFound`, `layerNotFound`, `invalidArgument`).
-    public static func read(from reader: StatsReader, run: Int64, layer: String, kind: HookKind = .forward,
+    public static func read(from reader: StatsReader, run: Int64, layer: String, kind: HookKind = .forward, rank: Int64? = nil,
                             from: Int64? = nil, to: Int64? = nil, limit: Int? = nil) throws -> ColorDimension {
-        let rows = try reader.histograms(run: run, layer: layer, kind: kind, from: from, to: to, limit: limit)
+        let rows = try reader.histograms(run: run, layer: layer, kind: kind, rank: rank, from: from, to: to, limit: limit)
         return ColorDimension(runID: run, layer: layer, kind: kind, rows: rows)
     }
 
