@@ -145,6 +145,26 @@ import Glibc
         // Left for the next start to resume, as any run a shutdown stopped.
         #expect(try StatsReader(path: fixture.databasePath).run(Int64(interrupted)).status == .interrupted)
     }
+
+    /// Waiting for peers is not a hang: under a watchdog of 0.4 s (pings only within 0.2 s of
+    /// progress) the daemon keeps pinging while its rendezvous waits out `timeout_seconds`.
+    @Test func theRendezvousKeepsFeedingTheWatchdog() throws {
+        let fixture = try DaemonFixture()
+        let socketPath = fixture.directory.path("notify")
+        let listener = try SystemdTests.Listener(socketPath)
+        let daemon = try fixture.start(environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "400000"])
+        defer { daemon.stop() }
+        let id = try daemon.submit(Specs.dataParallel(rank: 1, master: "127.0.0.1:\(DaemonProcess.freePort())", epochs: 1, timeout: 6))
+        try daemon.waitForRun(id) { $0["phase"] as? String == "rendezvous" }
+        usleep(300_000)  // past the pings the phase change itself allowed
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while recv(listener.fd, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 {}
+        var pings = 0
+        let until = Date().addingTimeInterval(2.5)
+        while Date() < until, let message = listener.receive() { if message == "WATCHDOG=1" { pings += 1 } }
+        #expect(pings >= 2, "\(pings) watchdog pings in 2.5 s of rendezvous")
+        #expect(try daemon.client.get("/runs/\(id)").json["phase"] as? String == "rendezvous")
+    }
 }
 
 /// Every pair within 1e-4 relative (1e-6 absolute near zero), reporting the worst one.
