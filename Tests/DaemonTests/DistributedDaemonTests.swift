@@ -49,6 +49,9 @@ import Glibc
         #expect(try pair.daemons[1].client.get("/runs/\(ids[1])").json["checkpoint"] is NSNull)
         let rank1Checkpoint = pair.fixtures[1].directory.path("state/runs/\(ids[1])/checkpoint.ckpt")
         #expect(!FileManager.default.fileExists(atPath: rank1Checkpoint))
+        #expect(try pair.daemons[0].client.get("/runs/\(ids[0])/weights").status == 200)
+        let weights = try pair.daemons[1].client.get("/runs/\(ids[1])/weights")
+        #expect(weights.status == 409 && weights.text.contains("rank 0's daemon keeps its checkpoint"), "\(weights.text)")
         // A run that trains alone is rank 0 of 1.
         let alone = try pair.daemons[0].submit(Specs.synthetic(name: "alone", batches: 2))
         let run = try pair.daemons[0].waitForRun(alone) { $0["status"] as? String == "finished" }

@@ -30,6 +30,10 @@ extension DaemonAPI {
             let record = try mapping { try core.reader.run(id) }
             // The path is the daemon's own, from its stats file; nothing from the request names a file.
             guard let checkpoint = record.checkpointPath, FileManager.default.fileExists(atPath: checkpoint) else {
+                if let rank = (try? RunSpec.parse(Data(record.spec.utf8)))?.train.distributed?.rank, rank != 0 {
+                    throw HTTPError.conflict("run \(id) is rank \(rank) of a data-parallel run: rank 0's daemon keeps its checkpoint",
+                                             code: "no_checkpoint")
+                }
                 throw HTTPError.conflict("run \(id) has no checkpoint yet (one is written at each epoch end)", code: "no_checkpoint")
             }
             let data = try TrainingJob.exportWeights(fromCheckpoint: URL(fileURLWithPath: checkpoint))

@@ -17,9 +17,9 @@ import StatsStore
 ///    run gets its final status.
 /// 6. Final status: `finished` after the last epoch, else the participant's (`interrupted`,
 ///    `cancelled`); an error fails it, with its text in `error`, unless the participant says
-///    the error was the stop itself (a data-parallel peer that stopped first). A run that ended for good
-///    (finished, cancelled, failed) closes its open hooks rows (`detached_batch`: the first
-///    batch they did not record); an interrupted one keeps them open for its resume.
+///    the error was the stop itself (a data-parallel peer that stopped first). A run that ended
+///    for good (finished, cancelled, failed) closes its open hooks rows (`detached_batch`: the
+///    first batch they did not record); an interrupted one keeps them open for its resume.
 ///
 /// Runs on the thread that owns the job (the daemon's training queue, the CLI's main thread).
 public struct RunLifecycle {

@@ -74,10 +74,11 @@ final class RunSession: RunParticipant {
         var spec = try RunSpec.parse(Data(record.spec.utf8))
         if case .object(let fields) = spec.source, fields["hooks"] == nil { spec.hooks = core.config.defaultHooks }
         core.logger.info("run \(runID) (\(spec.name)) loading data and building \(spec.model.arch.rawValue)")
-        // The store is the record: keeping every row in memory too would grow for weeks.
-        // A resumed run's checkpoint holds the model: its weights file is not needed again.
+        // Joined first: the group says which shard of the data this rank loads.
         isDataParallel = spec.train.distributed != nil
         group = try spec.train.distributed.map { try RankGroup.join($0, runID: runID, live: core.live, logger: core.logger) }
+        // The store is the record: keeping every row in memory too would grow for weeks.
+        // A resumed run's checkpoint holds the model: its weights file is not needed again.
         let restoring = resume && keepsCheckpoints && FileManager.default.fileExists(atPath: core.checkpointURL(runID).path)
         let job = try TrainingJob(spec: spec, defaultThreads: core.config.trainingThreads, keepStatsInMemory: false,
                                   maxHooks: core.config.maxHooks, loadingWeights: !restoring, group: group)
