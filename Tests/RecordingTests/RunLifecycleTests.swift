@@ -62,6 +62,31 @@ struct RunLifecycleTests {
         #expect(run.startedAt == nil && run.finishedAt != nil)
     }
 
+    /// A participant that calls an error the stop itself (the daemon's data-parallel rank whose
+    /// peer stopped first) gets the status it names: no error text, and an interrupted run keeps
+    /// its hooks open for its resume; a cancelled one closes them after the failed batch.
+    @Test(arguments: [RunStatus.interrupted, .cancelled])
+    func anErrorThatIsTheStopEndsTheRunAsTheParticipantSays(_ outcome: RunStatus) throws {
+        struct PeerStopped: Error {}
+        struct Stopping: RunParticipant {
+            let outcome: RunStatus
+            func status(failingWith error: any Error) -> RunStatus { error is PeerStopped ? outcome : .failed }
+        }
+        let file = StatsFile()
+        defer { file.remove() }
+        let writer = try StatsWriter(path: file.path)
+        let job = try TrainingJob(spec: try recordingSpec(epochs: 2, hooks: hooks))
+        let runID = try writer.createRun(name: job.spec.name, spec: job.spec.json)
+        job.learner.callbacks.append(AtBatchEnd { if $0.position.iteration == 3 { throw PeerStopped() } })
+        #expect(try RunLifecycle(writer: writer, runID: runID).run(job, participant: Stopping(outcome: outcome)) == outcome)
+        try writer.close()
+        let reader = try StatsReader(path: file.path)
+        let run = try reader.run(runID)
+        #expect(run.status == outcome && run.error == nil)
+        let detached = try reader.hooks(run: runID).map(\.detachedBatch)
+        #expect(detached.allSatisfy { $0 == (outcome == .interrupted ? nil : 4) }, "\(detached)")
+    }
+
     /// A run that fails while the disk is full waits out the retry: the disk frees up, every
     /// row the retry held lands, and only then is the run marked failed (its hooks closed).
     @Test func aFailingRunWaitsOutAWriteRetryAndLosesNoRow() throws {

@@ -94,15 +94,15 @@ public final class DaemonCore: Sendable {
     /// Parses a run spec, stores it as a `queued` run and queues it; returns the run id.
     ///
     /// - Throws: `SpecError` for a bad spec (with its JSON path; a relative `data.path` or
-    ///   `model.weights` too, or a weights file the daemon cannot read),
+    ///   `model.weights` too, a weights file the daemon cannot read, a `train.distributed`
+    ///   without `rank`),
     ///   `DaemonError.shuttingDown`.
     public func submit(spec data: Data) throws -> Int64 {
         let spec = try RunSpec.parse(data)
         try spec.checkHooks(limit: config.maxHooks)
-        // Refused rather than trained alone: a rank that ignored its group would leave the others
-        // waiting for it until their timeout.
-        if spec.train.distributed != nil {
-            throw SpecError(path: "$.train.distributed", message: "is not supported by the daemon yet; run each rank with hookd train")
+        // Each machine's daemon trains the rank its spec names; none is assigned at rendezvous yet.
+        if let distributed = spec.train.distributed, distributed.rank == nil {
+            throw SpecError(path: "$.train.distributed.rank", message: "is required by the daemon: POST each rank's spec to its machine's daemon")
         }
         // A relative path would mean the daemon's working directory (`/` under systemd), which
         // no client chose; `hookd train` keeps relative paths, against the caller's directory.

@@ -16,9 +16,10 @@ import StatsStore
 /// 5. Wait out write retries: the rows a retry still holds land, or fail for good, before the
 ///    run gets its final status.
 /// 6. Final status: `finished` after the last epoch, else the participant's (`interrupted`,
-///    `cancelled`); an error fails it, with its text in `error`. A run that ended for good
-///    (finished, cancelled, failed) closes its open hooks rows (`detached_batch`: the first
-///    batch they did not record); an interrupted one keeps them open for its resume.
+///    `cancelled`); an error fails it, with its text in `error`, unless the participant says
+///    the error was the stop itself (a data-parallel peer that stopped first). A run that ended
+///    for good (finished, cancelled, failed) closes its open hooks rows (`detached_batch`: the
+///    first batch they did not record); an interrupted one keeps them open for its resume.
 ///
 /// Runs on the thread that owns the job (the daemon's training queue, the CLI's main thread).
 public struct RunLifecycle {
@@ -76,7 +77,8 @@ public struct RunLifecycle {
             return status
         } catch {
             try? writer.flushWaitingOutRetries(waiting: participant.waitingForWrites)
-            if let (job, recorder) = built {
+            let status = participant.status(failingWith: error)
+            if let (job, recorder) = built, status.hasEnded {
                 // A batch that failed may have recorded some statistics: its hooks end after it.
                 let position = job.learner.position.iteration
                 let batch = phase == .preparing ? start.iteration : phase == .training ? position + 1 : position
@@ -84,7 +86,8 @@ public struct RunLifecycle {
                 // Kept with the statistics; a failed checkpoint must not hide the alert's error.
                 if error is AlertStop { try? participant.stoppedByAlert(job) }
             }
-            try? writer.markRun(runID, status: .failed, error: "\(error)")
+            try? writer.markRun(runID, status: status, error: status == .failed ? "\(error)" : nil)
+            guard status == .failed else { return status }
             throw error
         }
     }

@@ -25,6 +25,13 @@ public protocol RunParticipant {
     /// Default: `interrupted` (SIGINT, SIGTERM, `--max-batches`).
     func stopped(_ job: TrainingJob, at position: TrainingPosition, trained: Bool) throws -> RunStatus
 
+    /// The status of a run that `error` ended; anything but `failed` records no error text.
+    ///
+    /// Default: `failed`. The daemon's data-parallel runs that were asked to stop end as the
+    /// stop asked (`interrupted`, `cancelled`): a peer that stopped first fails the collective
+    /// this rank waits in, which is the stop, not a fault.
+    func status(failingWith error: any Error) -> RunStatus
+
     /// Called between attempts while the end of the run waits out a write retry.
     ///
     /// Default: nothing. The daemon feeds its watchdog: waiting for the disk is not a hang.
@@ -60,6 +67,8 @@ extension RunParticipant {
     }
 
     public func stopped(_ job: TrainingJob, at position: TrainingPosition, trained: Bool) throws -> RunStatus { .interrupted }
+
+    public func status(failingWith error: any Error) -> RunStatus { .failed }
 
     public func waitingForWrites() {}
 

@@ -2,11 +2,14 @@ import Foundation
 import Health
 import HookKit
 import StatsStore
+import Torch
 
 /// One daemon run on the training queue: `RunLifecycle` with the daemon's parts, each given only
 /// what it needs: `LiveHooks` and `HookCommandApplier` (hook commands at batch boundaries),
 /// `LiveProgress` and `LatestStatsSink` (what handlers read), `PeriodicCheckpoints`, and the
-/// run's `RunControl` (cancel vs shutdown).
+/// run's `RunControl` (cancel vs shutdown). A data-parallel run (`train.distributed`) first joins
+/// its process group (`RankGroup`); then only rank 0 checkpoints, and every rank starts from rank
+/// 0's state.
 ///
 /// Confined to `DaemonCore.trainingQueue`: it owns the `TrainingJob`, which no other thread sees.
 final class RunSession: RunParticipant {
@@ -17,6 +20,12 @@ final class RunSession: RunParticipant {
     /// The parts that need each other after `prepare`, for the rest of the run.
     private var hooks: LiveHooks?
     private var checkpoints: PeriodicCheckpoints?
+    /// Whether the spec names a data-parallel group (`train.distributed`).
+    private var isDataParallel = false
+    /// The data-parallel group the run is one rank of, joined in `buildJob`.
+    private var group: ProcessGroup?
+    /// Rank 0 (or a run that trains alone) keeps the checkpoint the run resumes from.
+    private var keepsCheckpoints: Bool { (group?.rank ?? 0) == 0 }
 
     init(core: DaemonCore, runID: Int64, resume: Bool, control: RunControl) {
         self.core = core
@@ -44,7 +53,7 @@ final class RunSession: RunParticipant {
             core.logger.error("run \(runID) failed: \(error)")
             status = .failed
         }
-        (hooks, checkpoints) = (nil, nil)
+        (hooks, checkpoints, group) = (nil, nil, nil)
         core.hookCommands.runEnded(runID)
         core.live.update { s in
             s.activeRunID = nil
@@ -65,11 +74,14 @@ final class RunSession: RunParticipant {
         var spec = try RunSpec.parse(Data(record.spec.utf8))
         if case .object(let fields) = spec.source, fields["hooks"] == nil { spec.hooks = core.config.defaultHooks }
         core.logger.info("run \(runID) (\(spec.name)) loading data and building \(spec.model.arch.rawValue)")
+        // Joined first: the group says which shard of the data this rank loads.
+        isDataParallel = spec.train.distributed != nil
+        group = try spec.train.distributed.map { try RankGroup.join($0, runID: runID, live: core.live, logger: core.logger) }
         // The store is the record: keeping every row in memory too would grow for weeks.
         // A resumed run's checkpoint holds the model: its weights file is not needed again.
-        let restoring = resume && FileManager.default.fileExists(atPath: core.checkpointURL(runID).path)
+        let restoring = resume && keepsCheckpoints && FileManager.default.fileExists(atPath: core.checkpointURL(runID).path)
         let job = try TrainingJob(spec: spec, defaultThreads: core.config.trainingThreads, keepStatsInMemory: false,
-                                  maxHooks: core.config.maxHooks, loadingWeights: !restoring)
+                                  maxHooks: core.config.maxHooks, loadingWeights: !restoring, group: group)
         if let weights = job.weights {
             if weights.left.isEmpty { core.logger.info("run \(runID) weights: \(weights)") } else { core.logger.warning("run \(runID) weights: \(weights)") }
         }
@@ -78,8 +90,9 @@ final class RunSession: RunParticipant {
 
     // MARK: RunParticipant
 
-    /// Connects the stop request, publishes the model, restores the checkpoint of a resumed run,
-    /// and adds the daemon's parts to the learner, after the recorder (see `PeriodicCheckpoints`).
+    /// Connects the stop request, publishes the model, restores the checkpoint of a resumed run
+    /// (a data-parallel run: rank 0's, which every rank then takes), and adds the daemon's parts
+    /// to the learner, after the recorder (see `PeriodicCheckpoints`).
     func prepare(_ job: TrainingJob, recorder: StatsRecorder) throws -> TrainingPosition {
         control.connect(job.learner.stopSignal)
         try saveSummary(job.summary)
@@ -91,20 +104,27 @@ final class RunSession: RunParticipant {
         }
         var start = TrainingPosition()
         let url = core.checkpointURL(runID)
-        if resume, FileManager.default.fileExists(atPath: url.path) {
+        if resume, keepsCheckpoints, FileManager.default.fileExists(atPath: url.path) {
             start = try job.restoreCheckpoint(from: url)
             core.logger.info("run \(runID) resumes at epoch \(start.epoch) batch \(start.batch) (global batch \(start.iteration))")
         }
+        if let group {
+            start = try job.takeRankZeroState(from: start, through: group)
+            if resume, group.rank != 0 {
+                core.logger.info("run \(runID) resumes at epoch \(start.epoch) batch \(start.batch) (global batch \(start.iteration)) from rank 0's checkpoint")
+            }
+        }
         let timer = HookTimer()
         let hooks = LiveHooks(runID: runID, job: job, recorder: recorder, live: core.live, timer: timer)
-        let checkpoints = PeriodicCheckpoints(runID: runID, job: job, writer: core.writer, url: url,
-                                              everyBatches: core.config.checkpointEveryBatches, logger: core.logger)
+        let checkpoints = keepsCheckpoints ? PeriodicCheckpoints(runID: runID, job: job, writer: core.writer, url: url,
+                                                                 everyBatches: core.config.checkpointEveryBatches,
+                                                                 logger: core.logger) : nil
         job.learner.callbacks += [
             HookCommandApplier(runID: runID, commands: core.hookCommands, hooks: hooks, maxHooks: core.config.maxHooks,
                                logger: core.logger),
             LiveProgress(runID: runID, live: core.live, timer: timer),
-            checkpoints,
         ]
+        if let checkpoints { job.learner.callbacks.append(checkpoints) }
         job.stats.sinks.append(LatestStatsSink(runID: runID, live: core.live))
         (self.hooks, self.checkpoints) = (hooks, checkpoints)
         core.live.update { s in
@@ -124,6 +144,17 @@ final class RunSession: RunParticipant {
 
     func stopped(_ job: TrainingJob, at position: TrainingPosition, trained: Bool) throws -> RunStatus {
         try control.stoppedStatus(at: position, trained: trained) { try checkpoints?.checkpoint(at: $0) }
+    }
+
+    /// A data-parallel rank asked to stop (cancel, SIGTERM) whose rendezvous or collective
+    /// failed: the peer that stopped first closed the group, or the stop came while joining it.
+    /// The run ends as asked; an interrupted one resumes from rank 0's last checkpoint. Anything
+    /// else, an alert's stop included, fails the run.
+    func status(failingWith error: any Error) -> RunStatus {
+        guard isDataParallel, !(error is AlertStop), let reason = control.reason else { return .failed }
+        let status: RunStatus = reason == .cancel ? .cancelled : .interrupted
+        core.logger.warning("run \(runID) \(status) while stopping (\(reason)): \(error)")
+        return status
     }
 
     func waitingForWrites() { core.live.noteProgress() }
