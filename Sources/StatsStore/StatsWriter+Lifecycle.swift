@@ -3,11 +3,12 @@ extension StatsWriter {
     /// The timestamp format of every `*_at` column: ISO-8601 UTC with milliseconds.
     static let nowSQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
-    /// Inserts a run with status `queued` and returns its id.
-    public func createRun(name: String, spec: String) throws -> Int64 {
+    /// Inserts a run with status `queued` and returns its id; `rank` and `worldSize` place it in
+    /// a data-parallel run when its spec says where (`setPlacement` when the rendezvous tells).
+    public func createRun(name: String, spec: String, rank: Int = 0, worldSize: Int = 1) throws -> Int64 {
         try synchronously { db, cache in
-            try cache.run("INSERT INTO runs (name, spec, status) VALUES (?1, ?2, ?3)",
-                          [.text(name), .text(spec), .text(RunStatus.queued.rawValue)])
+            try cache.run("INSERT INTO runs (name, spec, status, rank, world_size) VALUES (?1, ?2, ?3, ?4, ?5)",
+                          [.text(name), .text(spec), .text(RunStatus.queued.rawValue), .integer(Int64(rank)), .integer(Int64(worldSize))])
             let id = db.lastInsertRowID
             notify(.runStatus(runID: id, status: .queued, error: nil))
             return id

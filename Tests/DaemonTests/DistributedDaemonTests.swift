@@ -44,6 +44,11 @@ import Glibc
         let losses = try pair.losses(ids)
         #expect(reference[0].count == 2 * 16)
         for rank in 0..<2 { expectClose(losses[rank], reference[rank], "rank \(rank) losses") }
+        // Rank 0's file holds rank 1's rows too, gathered over the process group, and serves them.
+        let gathered = try StatsReader(path: pair.fixtures[0].databasePath).batchMetrics(run: Int64(ids[0]), rank: 1).map(\.loss)
+        #expect(gathered == losses[1])
+        let served = try pair.daemons[0].client.get("/runs/\(ids[0])/batches?rank=1").json["loss"] as? [Double]
+        expectClose(served ?? [], losses[1], "rank 1's losses served by rank 0's daemon")
         // Checkpoints are rank 0's alone.
         #expect(try pair.daemons[0].client.get("/runs/\(ids[0])").json["checkpoint"] is String)
         #expect(try pair.daemons[1].client.get("/runs/\(ids[1])").json["checkpoint"] is NSNull)
@@ -83,6 +88,22 @@ import Glibc
         let orphan = try pair.daemons[1].waitForRun(ids[1], timeout: 30) { $0["status"] as? String == "failed" }
         #expect(Date().timeIntervalSince(restarted) < 20)
         #expect((orphan["error"] as? String ?? "").contains("rendezvous"), "\(orphan)")
+    }
+
+    /// A cancel on rank 1's daemon stops both ranks after the same batch, and both runs end
+    /// `cancelled` (the ranks agree on the stop and on its kind at every batch boundary).
+    @Test func aCancelOnOneDaemonCancelsTheRunOnBoth() throws {
+        let master = "127.0.0.1:\(DaemonProcess.freePort())"
+        let pair = try Pair()
+        let ids = try pair.submit { Specs.dataParallel(rank: $0, master: master, epochs: 100_000, timeout: 30) }
+        try pair.daemons[1].waitForRun(ids[1]) { ($0["global_batch"] as? Int ?? 0) >= 20 }
+        #expect(try pair.daemons[1].client.delete("/runs/\(ids[1])").status == 202)
+        for (rank, daemon) in pair.daemons.enumerated() {
+            let run = try daemon.waitForRun(ids[rank], timeout: 20) { ["cancelled", "failed"].contains($0["status"] as? String ?? "") }
+            #expect(run["status"] as? String == "cancelled", "rank \(rank): \(run)")
+        }
+        let last = try (0..<2).map { try StatsReader(path: pair.fixtures[$0].databasePath).batchMetrics(run: Int64(ids[$0])).last?.batch }
+        #expect(last[0] != nil && last[0] == last[1], "both ranks stopped after batch \(String(describing: last))")
     }
 
     /// SIGTERM of both daemons leaves the run `interrupted` on both (rank 0 checkpointed; rank 1,

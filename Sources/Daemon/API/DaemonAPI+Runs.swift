@@ -30,8 +30,8 @@ extension DaemonAPI {
             let record = try mapping { try core.reader.run(id) }
             // The path is the daemon's own, from its stats file; nothing from the request names a file.
             guard let checkpoint = record.checkpointPath, FileManager.default.fileExists(atPath: checkpoint) else {
-                if let rank = (try? RunSpec.parse(Data(record.spec.utf8)))?.train.distributed?.rank, rank != 0 {
-                    throw HTTPError.conflict("run \(id) is rank \(rank) of a data-parallel run: rank 0's daemon keeps its checkpoint",
+                if record.rank != 0 {
+                    throw HTTPError.conflict("run \(id) is rank \(record.rank) of a data-parallel run: rank 0's daemon keeps its checkpoint",
                                              code: "no_checkpoint")
                 }
                 throw HTTPError.conflict("run \(id) has no checkpoint yet (one is written at each epoch end)", code: "no_checkpoint")
@@ -61,13 +61,12 @@ extension DaemonAPI {
         // run is running all the same.
         let status = core.live.activeRunID == r.id ? live?.status ?? r.status : r.status
         let spec = try? RunSpec.parse(Data(r.spec.utf8))
-        // A run that trains alone is rank 0 of 1, as its stats rows are.
-        let distributed = spec?.train.distributed
         var fields: [(String, JSONOut)] = [
             ("id", .int(r.id)), ("name", .string(r.name)), ("status", .string(status.rawValue)),
             ("created_at", .string(r.createdAt)), ("started_at", .text(r.startedAt)),
             ("finished_at", .text(r.finishedAt)), ("error", .text(r.error)),
-            ("world_size", .int(distributed?.worldSize ?? 1)), ("rank", .int(distributed.map { $0.rank ?? 0 } ?? 0)),
+            // A run that trains alone is rank 0 of 1, as its stats rows are.
+            ("world_size", .int(r.worldSize)), ("rank", .int(r.rank)),
         ]
         if let p = live, r.status == .running || core.live.activeRunID == r.id {
             fields += [

@@ -116,7 +116,8 @@ public final class DaemonCore: Sendable {
             throw SpecError(path: "$.model.weights", message: "\(weights): cannot read the file")
         }
         if isShuttingDown { throw DaemonError.shuttingDown }
-        let id = try writer.createRun(name: spec.name, spec: spec.json)
+        let distributed = spec.train.distributed
+        let id = try writer.createRun(name: spec.name, spec: spec.json, rank: distributed?.rank ?? 0, worldSize: distributed?.worldSize ?? 1)
         enqueue(id, resume: false)
         logger.info("run \(id) (\(spec.name)) queued")
         return id

@@ -95,6 +95,13 @@ final class RunSession: RunParticipant {
     /// to the learner, after the recorder (see `PeriodicCheckpoints`).
     func prepare(_ job: TrainingJob, recorder: StatsRecorder) throws -> TrainingPosition {
         control.connect(job.learner.stopSignal)
+        job.learner.rankSync?.localStopCode = { [control] in
+            switch control.reason {
+            case .cancel?: RankSync.cancelCode
+            case .shutdown?: RankSync.stopCode
+            case nil: 0
+            }
+        }
         try saveSummary(job.summary)
         let paths = Set(job.model.namedModules().map(\.path).filter { !$0.isEmpty })
         core.live.update { s in
@@ -143,7 +150,9 @@ final class RunSession: RunParticipant {
     }
 
     func stopped(_ job: TrainingJob, at position: TrainingPosition, trained: Bool) throws -> RunStatus {
-        try control.stoppedStatus(at: position, trained: trained) { try checkpoints?.checkpoint(at: $0) }
+        // Another rank's cancel cancels the run here too; its shutdown leaves it interrupted.
+        if control.reason == nil, job.learner.rankSync?.agreedStopCode == RankSync.cancelCode { return .cancelled }
+        return try control.stoppedStatus(at: position, trained: trained) { try checkpoints?.checkpoint(at: $0) }
     }
 
     /// A data-parallel rank asked to stop (cancel, SIGTERM) whose rendezvous or collective

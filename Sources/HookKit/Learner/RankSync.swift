@@ -19,6 +19,14 @@ public final class RankSync {
     /// The longest rank 0 lets the others' rows wait (its stats writer's flush delay).
     public var gatherInterval: Double = 0.25
     private var lastGather = DispatchTime.now()
+    /// This rank's stop, as a code the ranks agree on (the largest wins): 0 none, `stopCode`, or
+    /// `cancelCode`. Nil: `stopCode` while the learner's stop signal is raised. The daemon tells
+    /// a cancel from a shutdown, so a cancel on any rank cancels the run on every rank.
+    public var localStopCode: (() -> Int64)?
+    /// The stop the ranks agreed on at the last batch boundary (0: none).
+    public private(set) var agreedStopCode: Int64 = 0
+    public static let stopCode: Int64 = 1
+    public static let cancelCode: Int64 = 2
 
     public init(group: ProcessGroup) {
         self.group = group
@@ -34,12 +42,13 @@ public final class RankSync {
         let collects = rank == 0 && (mail?.collects ?? false)
         let due = collects && seconds(since: lastGather) >= gatherInterval
         let agreed = try group.allReduceMax([
-            learner.stopSignal.isRequested ? 1 : 0,
+            localStopCode?() ?? (learner.stopSignal.isRequested ? Self.stopCode : 0),
             failure != nil ? Int64(rank + 1) : 0,
             due ? 1 : 0,
             collects ? 1 : 0,
             rank == 0 ? 0 : Int64(mail?.pendingCount ?? 0),
         ])
+        agreedStopCode = agreed[0]
         let stop = agreed[0] != 0, failedRank = Int(agreed[1]) - 1
         let endOfEpoch = learner.position.batch + 1 >= learner.data.train.batchCount
         if agreed[3] == 0 {
