@@ -7,25 +7,10 @@ import Testing
     @Test func eachRankAndAllRanksAreServedFromRankZerosFile() throws {
         let fixture = try DaemonFixture()
         try FileManager.default.createDirectory(atPath: fixture.directory.path("state"), withIntermediateDirectories: true)
-        let spec = try fixture.directory.write("ranks.json", """
-            {"name": "ranks", "model": {"arch": "mlp", "layers": [64, 16, 4]},
-             "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4, "train_count": 160, "valid_count": 16},
-             "train": {"epochs": 1, "batch_size": 8, "optimizer": "sgd", "lr": 0.01, "schedule": "constant", "threads": 1},
-             "hooks": [{"modules": ["1"], "stats": ["mean", "std", "histogram"]}]}
-            """)
         let master = "127.0.0.1:\(DaemonProcess.freePort())"
-        let ranks = try (0..<2).map { rank in
-            let process = Process()
-            process.executableURL = try DaemonProcess.binary()
-            process.arguments = ["train", spec, "--world-size", "2", "--rank", "\(rank)", "--master", master]
-                + (rank == 0 ? ["--db", fixture.databasePath] : [])
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
-        for process in ranks { process.waitUntilExit() }
-        #expect(ranks.map(\.terminationStatus) == [0, 0])
+        let hooks = #"[{"modules": ["1"], "stats": ["mean", "std", "histogram"]}]"#
+        try CommandLineRanks.train((0..<2).map { Specs.dataParallel(rank: $0, master: master, epochs: 1, trainCount: 160, hooks: hooks) },
+                                   databases: [fixture.databasePath, nil], in: fixture.directory)
 
         let daemon = try fixture.start()
         defer { daemon.stop() }

@@ -8,8 +8,10 @@ const hookStats = ['mean', 'std', 'near_zero', 'abs_mean', 'min', 'max', 'histog
 const endedStatuses = ['finished', 'failed', 'cancelled', 'interrupted'];
 
 const $ = (id) => document.getElementById(id);
+// `rank`: the data-parallel rank the layer charts show (a single process is rank 0 of 1); the
+// loss chart overlays every rank of a data-parallel run (rank 0's daemon holds all their rows).
 const state = {run: null, kind: 'forward', layers: [], selected: [], colorDimLayer: null, events: null,
-  lastBatch: null, liveEvents: 0, epoch: null, errors: []};
+  lastBatch: null, liveEvents: 0, epoch: null, errors: [], rank: 0, worldSize: 1};
 
 function cell(row, text, className) {
   const td = row.insertCell();
@@ -48,9 +50,10 @@ async function loadRuns() {
     row.dataset.run = run.id;
     row.dataset.epochs = run.epochs ?? '';
     row.dataset.totalBatches = run.total_batches ?? '';
+    row.dataset.rank = run.rank ?? 0;
     if (run.id === state.run) row.className = 'selected';
     cell(row, run.id);
-    cell(row, run.name);
+    cell(row, run.world_size > 1 ? `${run.name} (rank ${run.rank} of ${run.world_size})` : run.name);
     cell(row, run.status, `status-${run.status}`);
     cell(row, outOf(run.epoch === null ? null : run.epoch + 1, run.epochs));
     cell(row, outOf(run.global_batch, run.total_batches));
@@ -63,12 +66,25 @@ async function loadRuns() {
   return runs;
 }
 
+// A data-parallel run's ranks: the selector appears, and starts at the file's own rank.
+function showRanks(run) {
+  state.worldSize = run.world_size ?? 1;
+  state.rank = run.rank ?? 0;
+  const ranks = [...Array(state.worldSize).keys()].map(String);
+  fillSelect($('rank'), ranks, String(state.rank));
+  $('rank-control').hidden = state.worldSize < 2;
+}
+
+// The loss chart's series of a rank: `loss` for a single process, `rank R` for each rank.
+const lossLabel = (rank) => (state.worldSize > 1 ? `rank ${rank}` : 'loss');
+
 const outOf = (value, total) => (value === null || value === undefined ? '' : `${value}${total ? ' / ' + total : ''}`);
 
-// Live progress updates the selected run's row in place.
+// Live progress updates a run's row in place, from the rank the row is (another rank's batches
+// reach rank 0's daemon too).
 function showProgress(p) {
   const row = document.querySelector(`#runs tr[data-run="${p.run}"]`);
-  if (!row) return;
+  if (!row || (p.rank ?? 0) !== Number(row.dataset.rank)) return;
   row.cells[3].textContent = outOf(p.epoch + 1, row.dataset.epochs);
   row.cells[4].textContent = outOf(p.batch + 1, row.dataset.totalBatches);
   row.cells[5].textContent = fixed(p.images_per_second, 0);
@@ -81,6 +97,8 @@ async function selectRun(id) {
   state.epoch = null;
   $('run-title').textContent = `run ${id}`;
   for (const row of $('runs').tBodies[0].rows) row.className = Number(row.dataset.run) === id ? 'selected' : '';
+  showRanks(await api.get(`/runs/${id}`));
+  if (id !== state.run) return;
   await Promise.all([loadBatches(batchGroup.range), loadEpochs(), loadModel(), loadRuns()]);
 }
 
@@ -88,11 +106,20 @@ async function selectRun(id) {
 
 async function loadBatches(range) {
   const run = state.run;
-  const data = await api.get(`/runs/${run}/batches${api.query({limit: limits.batches, ...rangeQuery(range)})}`);
+  const rank = state.worldSize > 1 ? 'all' : null;
+  const data = await api.get(`/runs/${run}/batches${api.query({rank, limit: limits.batches, ...rangeQuery(range)})}`);
   if (run !== state.run) return;
-  charts.loss.setSeries('loss', data.batch, data.loss);
-  charts.lr.setSeries('lr', data.batch, data.lr);
-  if (data.batch.length) state.lastBatch = Math.max(state.lastBatch ?? -1, data.batch[data.batch.length - 1]);
+  // Each rank's rows in turn (rank=all): one loss line per rank; the learning rate is shared.
+  const labels = [];
+  for (let r = 0; r < state.worldSize; r++) {
+    const mine = data.batch.map((_, i) => i).filter((i) => (data.rank?.[i] ?? 0) === r);
+    if (!mine.length && state.worldSize > 1) continue;
+    labels.push(lossLabel(r));
+    charts.loss.setSeries(lossLabel(r), mine.map((i) => data.batch[i]), mine.map((i) => data.loss[i]));
+    if (r === state.rank) charts.lr.setSeries('lr', mine.map((i) => data.batch[i]), mine.map((i) => data.lr[i]));
+  }
+  charts.loss.keepOnly(labels);
+  if (data.batch.length) state.lastBatch = Math.max(state.lastBatch ?? -1, ...data.batch);
 }
 
 async function loadEpochs() {
@@ -178,7 +205,7 @@ function fillSelect(select, values, chosen) {
 async function loadLayerStats(range) {
   const run = state.run, kind = state.kind, layers = state.selected.slice();
   const series = await Promise.all(layers.map((layer) => api.get(
-    `/stats/${encodeURIComponent(layer)}${api.query({run, kind, limit: limits.stats, ...rangeQuery(range)})}`)));
+    `/stats/${encodeURIComponent(layer)}${api.query({run, kind, rank: state.rank, limit: limits.stats, ...rangeQuery(range)})}`)));
   if (run !== state.run || kind !== state.kind) return;
   for (const stat of layerStats) {
     charts[stat].keepOnly(layers);
@@ -225,7 +252,7 @@ async function loadColorDim(range) {
     $('colordim-note').textContent = 'No histogram hook on this run: attach one (stats "histogram") to see the colorful dimension.';
     return;
   }
-  const data = await api.get(`/histograms/${encodeURIComponent(layer)}${api.query({run, kind: state.kind, limit: limits.histograms, ...rangeQuery(range)})}`);
+  const data = await api.get(`/histograms/${encodeURIComponent(layer)}${api.query({run, kind: state.kind, rank: state.rank, limit: limits.histograms, ...rangeQuery(range)})}`);
   if (run !== state.run || layer !== state.colorDimLayer) return;
   colorDim.set(data.batch, data.counts);
   $('colordim-range').textContent = data.lo === null ? '0, 10' : `${data.lo}, ${data.hi}`;
@@ -282,16 +309,18 @@ function openEvents() {
     live.textContent = source.readyState === EventSource.CLOSED ? 'no live updates (GET /events refused)' : 'reconnecting…';
   };
   on('progress', (p) => {
+    const rank = p.rank ?? 0;
     showProgress(p);
     if (p.run !== state.run) return;
-    charts.loss.append('loss', p.batch, p.loss);
+    charts.loss.append(lossLabel(rank), p.batch, p.loss);
+    if (rank !== state.rank) return;
     charts.lr.append('lr', p.batch, p.lr);
     state.lastBatch = Math.max(state.lastBatch ?? -1, p.batch);
     if (state.epoch !== null && p.epoch !== state.epoch) loadEpochs().catch((e) => report('epochs', e));
     state.epoch = p.epoch;
   });
   on('stats', ofSelectedRun((s) => {
-    if (s.kind !== state.kind) return;
+    if (s.kind !== state.kind || (s.rank ?? 0) !== state.rank) return;
     if (state.selected.includes(s.layer)) {
       for (const stat of layerStats) if (stat in s) charts[stat].append(s.layer, s.batch, s[stat]);
     }
@@ -331,6 +360,12 @@ function setUp() {
     state.kind = $('kind').value;
     state.selected = [];
     loadModel().catch((e) => report('model', e));
+  });
+  $('rank').addEventListener('change', () => {
+    state.rank = Number($('rank').value);
+    loadBatches(batchGroup.range).catch((e) => report('rank', e));
+    loadLayerStats(layerGroup.range).catch((e) => report('rank', e));
+    loadColorDim(layerGroup.range).catch((e) => report('rank', e));
   });
   $('colordim-layer').addEventListener('change', () => {
     state.colorDimLayer = $('colordim-layer').value;

@@ -10,11 +10,18 @@ enum CommandLineRanks {
     /// Trains `specs[rank]` as rank `rank` (the spec names it), all ranks at once, and returns
     /// each rank's per-step training losses in step order.
     static func losses(_ specs: [String], in directory: TempDirectory, timeout: TimeInterval = 120) throws -> [[Double]] {
+        try train(specs, databases: specs.indices.map { directory.path("cli-rank\($0).sqlite") }, in: directory, timeout: timeout)
+        return try specs.indices.map { try losses(database: directory.path("cli-rank\($0).sqlite"), run: 1) }
+    }
+
+    /// Trains `specs[rank]` as rank `rank`, all ranks at once, each recording into
+    /// `databases[rank]` (nil: no `--db`); throws unless every rank finishes in `timeout`.
+    static func train(_ specs: [String], databases: [String?], in directory: TempDirectory, timeout: TimeInterval = 120) throws {
         let binary = try DaemonProcess.binary()
         let processes = try specs.enumerated().map { rank, spec in
             let process = Process()
             process.executableURL = binary
-            process.arguments = ["train", try directory.write("cli-rank\(rank).json", spec), "--db", directory.path("cli-rank\(rank).sqlite")]
+            process.arguments = ["train", try directory.write("cli-rank\(rank).json", spec)] + (databases[rank].map { ["--db", $0] } ?? [])
             let log = directory.path("cli-rank\(rank).log")
             _ = FileManager.default.createFile(atPath: log, contents: nil)
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -29,7 +36,6 @@ enum CommandLineRanks {
             let log = (try? String(contentsOfFile: directory.path("cli-rank\(rank).log"), encoding: .utf8)) ?? ""
             throw HTTPTestClient.Failure(description: "hookd train rank \(rank) did not finish in \(timeout)s: \(log)")
         }
-        return try specs.indices.map { try losses(database: directory.path("cli-rank\($0).sqlite"), run: 1) }
     }
 
     /// The per-step training losses `run` recorded in a stats file, in step order.

@@ -18,12 +18,14 @@ extension Specs {
     /// One rank's spec of a 2-rank data-parallel run: a tiny MLP on synthetic 1x8x8 images,
     /// `trainCount / 16` batches of 8 per rank and epoch, Adam on a one-cycle schedule (state
     /// that a resume must carry: moments, step count, position).
-    static func dataParallel(rank: Int, master: String, epochs: Int, trainCount: Int = 256, timeout: Int = 30) -> String {
-        #"""
+    static func dataParallel(rank: Int, master: String, epochs: Int, trainCount: Int = 256, timeout: Int = 30,
+                             hooks: String? = nil) -> String {
+        let hooks = hooks.map { #","hooks":\#($0)"# } ?? ""
+        return #"""
         {"name":"ddp","model":{"arch":"mlp","layers":[64,16,4]},\#
         "data":{"format":"synthetic","shape":[1,8,8],"classes":4,"train_count":\#(trainCount),"valid_count":16},\#
         "train":{"epochs":\#(epochs),"batch_size":8,"optimizer":"adam","lr":0.003,"seed":7,"threads":1,\#
-        "distributed":{"world_size":2,"rank":\#(rank),"master":"\#(master)","timeout_seconds":\#(timeout)}}}
+        "distributed":{"world_size":2,"rank":\#(rank),"master":"\#(master)","timeout_seconds":\#(timeout)}}\#(hooks)}
         """#
     }
 }
