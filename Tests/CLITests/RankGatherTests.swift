@@ -11,12 +11,14 @@ struct RankGatherTests {
     static let batchesPerRank = 16  // 384 images / 3 ranks / batch 8
 
     /// A synthetic-data MLP with forward and backward hooks on every layer with parameters.
-    private func spec(_ dir: Scratch, worldSize: Int, epochs: Int = 1) throws -> String {
-        try dir.write("spec.json", """
+    private func spec(_ dir: Scratch, worldSize: Int, epochs: Int = 1, alerts: String = "[]", name: String = "spec.json",
+                      master: String = "127.0.0.1:\(FreePort.pick())") throws -> String {
+        try dir.write(name, """
         {"name": "gather", "model": {"arch": "mlp", "layers": [64, 16, 4]},
          "data": {"format": "synthetic", "shape": [1, 8, 8], "classes": 4, "train_count": \(Self.batchesPerRank * 8 * worldSize), "valid_count": 16},
          "train": {"epochs": \(epochs), "batch_size": 8, "optimizer": "sgd", "lr": 0.01, "schedule": "constant", "threads": 1,
-                   "distributed": {"world_size": \(worldSize), "master": "127.0.0.1:\(FreePort.pick())", "timeout_seconds": 60}},
+                   "distributed": {"world_size": \(worldSize), "master": "\(master)", "timeout_seconds": 60}},
+         "alerts": \(alerts),
          "hooks": [{"modules": "params", "kind": "forward", "stats": ["mean", "std", "near_zero", "histogram"]},
                    {"modules": "params", "kind": "backward", "stats": ["mean", "std"]}]}
         """)
@@ -92,5 +94,32 @@ struct RankGatherTests {
         #expect(try db.int("SELECT max(batch) FROM batch_metrics WHERE rank = 1") == last, "both ranks end at one batch")
         #expect(try SQLiteFile(dir.path("rank1.sqlite")).int("SELECT max(batch) FROM batch_metrics") == last)
         #expect(try db.int("SELECT count(*) FROM activation_stats WHERE rank = 1 AND batch = ?1", [.integer(last)]) == 4)
+    }
+
+    @Test("an alert's stop on rank 1 alone ends both ranks after that batch; rank 0 names rank 1 and its file holds the alert")
+    func aFailureOnOneRankEndsEveryRank() throws {
+        let dir = try Scratch()
+        let master = "127.0.0.1:\(FreePort.pick())"
+        // Only rank 1's spec has a rule that fires at once (any near-zero share over 0, window 1).
+        let files = try [
+            spec(dir, worldSize: 2, epochs: 100, name: "rank0.json", master: master),
+            spec(dir, worldSize: 2, epochs: 100, alerts: #"[{"rule": "saturated", "share": 0, "window": 1, "action": "stop"}]"#,
+                 name: "rank1.json", master: master),
+        ]
+        let ranks = try RankProcesses((0..<2).map { ["train", files[$0], "--rank", "\($0)", "--db", dir.path("rank\($0).sqlite")] }, logs: dir)
+        let statuses = ranks.wait(timeout: 60)
+        #expect(statuses == [1, 1], "\(ranks.log(0))\n\(ranks.log(1))")
+        #expect(ranks.log(1).contains("saturated"), "\(ranks.log(1))")
+        #expect(ranks.log(0).contains("rank 1 of 2 failed at batch 0"), "\(ranks.log(0))")
+        let db = try SQLiteFile(dir.path("rank0.sqlite"))
+        #expect(try db.text("SELECT status FROM runs") == "failed")
+        // Rank 1's alerts (one per judged layer) reached rank 0's file, as rank 1's own file has them.
+        let alerts = "SELECT group_concat(rule || ' ' || path || ' ' || batch || ' ' || action, ';') FROM alerts"
+        let own = try SQLiteFile(dir.path("rank1.sqlite")).text(alerts)
+        #expect(own.hasPrefix("saturated"))
+        #expect(try db.text(alerts + " WHERE rank = 1") == own)
+        #expect(try db.int("SELECT count(*) FROM alerts WHERE rank = 0") == 0)
+        #expect(try db.int("SELECT count(*) FROM batch_metrics WHERE rank = 1") == 1)
+        #expect(try db.int("SELECT max(batch) FROM batch_metrics WHERE rank = 0") == 0)
     }
 }
