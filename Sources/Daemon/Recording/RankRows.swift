@@ -26,25 +26,27 @@ struct RankRows: Equatable {
     static func begin(_ out: inout ByteWriter) { out.append(format) }
 
     static func encode(_ row: ActivationStatRow, into out: inout ByteWriter) {
-        out.append(Tag.stat.rawValue)
-        out.append(row.path)
-        out.append(kind: row.kind)
-        out.append(row.batch)
-        out.append(row.epoch)
+        encodeLayerBatch(.stat, row.path, row.kind, row.batch, row.epoch, into: &out)
         out.append(Int64(row.values.computed.rawValue))
         for statistic in row.values.computed { out.append(row.values[statistic]) }
     }
 
     static func encode(_ row: HistogramRow, into out: inout ByteWriter) {
-        out.append(Tag.histogram.rawValue)
-        out.append(row.path)
-        out.append(kind: row.kind)
-        out.append(row.batch)
-        out.append(row.epoch)
+        encodeLayerBatch(.histogram, row.path, row.kind, row.batch, row.epoch, into: &out)
         out.append(row.lo)
         out.append(row.hi)
         out.append(Int64(row.counts.count))
         for count in row.counts { out.append(count) }
+    }
+
+    /// The start of a layer's row: its tag, then which layer, kind and batch (read back in that order).
+    private static func encodeLayerBatch(_ tag: Tag, _ path: String, _ kind: HookKind, _ batch: Int64, _ epoch: Int64,
+                                         into out: inout ByteWriter) {
+        out.append(tag.rawValue)
+        out.append(path)
+        out.append(kind: kind)
+        out.append(batch)
+        out.append(epoch)
     }
 
     static func encode(_ row: BatchMetricRow, into out: inout ByteWriter) {
