@@ -1,11 +1,9 @@
 // Data-parallel transport: libtorch's c10d (TCPStore rendezvous, ProcessGroupGloo collectives),
 // the same code torch.distributed runs with backend "gloo". hookd drives the collectives itself
 // (there is no C++ DistributedDataParallel in libtorch 1.13, pytorch#48959).
-#define USE_C10D_GLOO 1
-#include "shim_support.hpp"
+#include "process_group.hpp"
 
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include <chrono>
@@ -14,14 +12,6 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-struct ct_process_group_s {
-    c10::intrusive_ptr<c10d::Store> store;
-    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
-    int rank;
-    int world_size;
-    std::chrono::milliseconds timeout;
-};
 
 namespace {
 
@@ -54,10 +44,10 @@ std::string message_of(const std::exception &e) {
     return e.what();
 }
 
-/// Runs collective `name` and waits for it: wait(timeout) throws when a peer stops answering in
-/// time; a dead peer fails sooner (its sockets close). Either way the message says which.
-template <typename Start>
-void run_collective(ct_process_group g, const char *name, Start start) {
+} // namespace
+
+void ctorch::run_collective(ct_process_group g, const char *name,
+                            const std::function<c10::intrusive_ptr<c10d::Work>()> &start) {
     try {
         start()->wait(g->timeout);
     } catch (const std::exception &e) {
@@ -67,6 +57,8 @@ void run_collective(ct_process_group g, const char *name, Start start) {
                                  seconds_text(g->timeout.count() / 1000.0) + "): " + message_of(e));
     }
 }
+
+namespace {
 
 std::vector<at::Tensor> tensors_of(const ct_tensor *tensors, int count) {
     std::vector<at::Tensor> out;
@@ -129,6 +121,8 @@ ct_process_group join(const std::string &host, uint16_t port, int rank, int worl
 }
 
 } // namespace
+
+using ctorch::run_collective;
 
 extern "C" {
 

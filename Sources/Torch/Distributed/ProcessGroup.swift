@@ -44,7 +44,7 @@ public final class ProcessGroup {
     public let master: Master
     /// Bound on the rendezvous and on every collective.
     public let timeout: TimeInterval
-    private let handle: ct_process_group
+    let handle: ct_process_group
 
     /// Joins the group; returns once all `worldSize` ranks have joined.
     public init(master: Master, rank: Int, worldSize: Int, timeout: TimeInterval = 300) throws {

@@ -1,0 +1,27 @@
+// The state behind a ct_process_group, shared by the shim's files that drive collectives
+// (distributed.cpp: rendezvous and blocking collectives; gradient_reducer.cpp: DDP's overlap).
+#pragma once
+#define USE_C10D_GLOO 1
+#include "shim_support.hpp"
+
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/Store.hpp>
+
+#include <chrono>
+#include <functional>
+
+struct ct_process_group_s {
+    c10::intrusive_ptr<c10d::Store> store;
+    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+    int rank;
+    int world_size;
+    std::chrono::milliseconds timeout;
+};
+
+namespace ctorch {
+/// Runs collective `name` (`start` launches it) and waits for it: wait(timeout) throws when a
+/// peer stops answering in time; a dead peer fails sooner (its sockets close). Either way the
+/// message says which rank saw it and why.
+void run_collective(ct_process_group g, const char *name,
+                    const std::function<c10::intrusive_ptr<c10d::Work>()> &start);
+}
