@@ -4,7 +4,6 @@
 #include "process_group.hpp"
 
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -69,26 +68,13 @@ std::vector<at::Tensor> tensors_of(const ct_tensor *tensors, int count) {
 
 ct_process_group join(const std::string &host, uint16_t port, int rank, int world_size, double timeout_seconds) {
     if (world_size < 1) throw std::invalid_argument("world size must be at least 1");
-    if (rank < 0 || rank >= world_size) {
+    if (rank < -1 || rank >= world_size) {
         throw std::invalid_argument("rank " + std::to_string(rank) + " is outside world size " +
                                     std::to_string(world_size));
     }
     const auto timeout = std::chrono::milliseconds(int64_t(timeout_seconds * 1000));
     const std::string master = std::string(host) + ":" + std::to_string(port);
-    c10d::TCPStoreOptions options;
-    options.port = port;
-    options.isServer = rank == 0;
-    options.numWorkers = size_t(world_size);
-    options.waitWorkers = true;
-    options.timeout = timeout;
-    c10::intrusive_ptr<c10d::Store> tcp;
-    try {
-        tcp = c10::make_intrusive<c10d::TCPStore>(host, options);
-    } catch (const std::exception &e) {
-        throw std::runtime_error(
-            (rank == 0 ? "rank 0 cannot host the rendezvous store on " : "cannot reach the rendezvous store of rank 0 at ") +
-            master + ": " + e.what());
-    }
+    c10::intrusive_ptr<c10d::Store> tcp = ctorch::rendezvous(host, port, rank, world_size, timeout);
     // Every rank must have been started with rank 0's world size, or the collectives would
     // wait for ranks that never come.
     const std::string key = "hookd/world_size";

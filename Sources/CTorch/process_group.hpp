@@ -8,7 +8,9 @@
 #include <torch/csrc/distributed/c10d/Store.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <string>
 
 struct ct_process_group_s {
     c10::intrusive_ptr<c10d::Store> store;
@@ -19,6 +21,12 @@ struct ct_process_group_s {
 };
 
 namespace ctorch {
+/// Connects to the run's TCPStore on `host`:`port` (rank 0 hosts it, waiting for every rank). A
+/// `rank` of -1 is assigned here: the process that can host the store (`host` being an address of
+/// this machine) becomes 0, the others take 1..world_size-1 in arrival order through the store.
+c10::intrusive_ptr<c10d::Store> rendezvous(const std::string &host, uint16_t port, int &rank, int world_size,
+                                           std::chrono::milliseconds timeout);
+
 /// Runs collective `name` (`start` launches it) and waits for it: wait(timeout) throws when a
 /// peer stops answering in time; a dead peer fails sooner (its sockets close). Either way the
 /// message says which rank saw it and why.

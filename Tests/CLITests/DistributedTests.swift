@@ -75,6 +75,40 @@ struct DistributedTests {
         #expect(try run.dump(run.dir.path("rank1.pt")) == run.dump(run.dir.path("rank0.pt")))
     }
 
+    @Test("2 and 3 processes without --rank: ranks assigned at rendezvous, each says its own, trained as the ranked run",
+          .enabled(if: torchAvailable, skipReason), arguments: [2, 3])
+    func ranksAssignedAtRendezvous(worldSize: Int) throws {
+        let run = try Fixture(epochs: 1)
+        // Every process gets the same arguments (rank 0's spec); only the files differ.
+        func launch(_ name: String, ranked: Bool) throws -> [Int: String] {
+            let logs = try Scratch()
+            let master = "127.0.0.1:\(FreePort.pick())"
+            let ranks = try RankProcesses((0..<worldSize).map { i in
+                ["train", run.spec, "--world-size", "\(worldSize)", "--master", master, "--db", run.dir.path("\(name)\(i).sqlite")]
+                    + (ranked ? ["--rank", "\(i)"] : [])
+            }, logs: logs)
+            let statuses = ranks.wait(timeout: 300)
+            #expect(statuses.allSatisfy { $0 == 0 }, "\((0..<worldSize).map(ranks.log))")
+            // Which rank each process was, from what it says.
+            var dbByRank: [Int: String] = [:]
+            for i in 0..<worldSize {
+                let said = (0..<worldSize).filter { ranks.log(i).contains("hookd train: rank \($0) of \(worldSize)\(ranked ? "" : " (assigned at rendezvous)")") }
+                #expect(said.count == 1, "process \(i): \(ranks.log(i))")
+                if let rank = said.first { dbByRank[rank] = run.dir.path("\(name)\(i).sqlite") }
+            }
+            return dbByRank
+        }
+        let ranked = try launch("ranked", ranked: true)
+        let assigned = try launch("assigned", ranked: false)
+        #expect(Set(assigned.keys) == Set(0..<worldSize))
+        for rank in 0..<worldSize {
+            guard let a = assigned[rank], let r = ranked[rank] else { continue }
+            let losses = try Self.losses(r)
+            #expect(losses.count == Self.steps(worldSize: worldSize))
+            #expect(try Self.losses(a) == losses, "rank \(rank)")
+        }
+    }
+
     /// Batches each rank trains per epoch: ceil(ceil(images / world size) / 8).
     static func steps(worldSize: Int) -> Int { ((images + worldSize - 1) / worldSize + 7) / 8 }
 

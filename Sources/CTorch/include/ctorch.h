@@ -241,7 +241,10 @@ typedef struct ct_process_group_s *ct_process_group;
 /// Joins a group of `world_size` ranks: rank 0 hosts the rendezvous store on `host`:`port`, the
 /// others connect to it, then Gloo connects every pair. Fails (never blocks longer than
 /// `timeout_seconds`) when the store cannot be hosted (port in use) or reached, or when the
-/// ranks disagree on the world size; the same timeout bounds every collective afterwards.
+/// ranks disagree on the world size; the same timeout bounds every collective afterwards. A
+/// `rank` of -1 is assigned at the rendezvous (`ct_process_group_rank` tells which): 0 for the
+/// process that can host the store (`host` an address of this machine, the port free), else
+/// 1..world_size-1 in arrival order; one process more than the world size is refused.
 int ct_process_group_create(const char *host, uint16_t port, int rank, int world_size,
                             double timeout_seconds, ct_process_group *out);
 void ct_process_group_free(ct_process_group g);
