@@ -18,13 +18,17 @@ bool is_loopback(const std::string &host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
-/// The Gloo device torch.distributed would pick: GLOO_SOCKET_IFNAME when set, loopback when the
-/// master is on this machine's loopback, else the address this machine's hostname resolves to.
-std::shared_ptr<::gloo::transport::Device> make_device(const std::string &master_host) {
+/// The Gloo device: GLOO_SOCKET_IFNAME when set (as torch.distributed), loopback when the master
+/// is on this machine's loopback, else the address the route to the master leaves from. Not
+/// torch.distributed's default, the address the hostname resolves to: that is often 127.0.1.1 or
+/// 127.0.0.1 (Debian's /etc/hosts), which the other machines would be told to connect to.
+std::shared_ptr<::gloo::transport::Device> make_device(const std::string &master_host, uint16_t master_port) {
     if (const char *interface = std::getenv("GLOO_SOCKET_IFNAME"); interface && *interface) {
         return c10d::ProcessGroupGloo::createDeviceForInterface(interface);
     }
     if (is_loopback(master_host)) return c10d::ProcessGroupGloo::createDeviceForHostname(master_host);
+    const std::string local = ctorch::address_towards(master_host, master_port);
+    if (!local.empty()) return c10d::ProcessGroupGloo::createDeviceForHostname(local);
     return c10d::ProcessGroupGloo::createDefaultDevice();
 }
 
@@ -92,7 +96,7 @@ ct_process_group join(const std::string &host, uint16_t port, int rank, int worl
     // The same prefix torch.distributed gives its default group.
     auto store = c10::make_intrusive<c10d::PrefixStore>("default_pg", tcp);
     auto group_options = c10d::ProcessGroupGloo::Options::create(timeout);
-    group_options->devices.push_back(make_device(host));
+    group_options->devices.push_back(make_device(host, port));
     group_options->threads = int(group_options->devices.size()) * 2;
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
     try {

@@ -24,6 +24,10 @@ namespace ctorch {
 /// Connects to the run's TCPStore on `host`:`port` (rank 0 hosts it, waiting for every rank). A
 /// `rank` of -1 is assigned here: the process that can host the store (`host` being an address of
 /// this machine) becomes 0, the others take 1..world_size-1 in arrival order through the store.
+/// The address of this machine that its route to `host` leaves from (numeric; "" when there is
+/// no route): the one the other ranks can reach it at when they all reach the master.
+std::string address_towards(const std::string &host, uint16_t port);
+
 c10::intrusive_ptr<c10d::Store> rendezvous(const std::string &host, uint16_t port, int &rank, int world_size,
                                            std::chrono::milliseconds timeout);
 

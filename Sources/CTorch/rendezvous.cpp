@@ -47,6 +47,30 @@ c10::intrusive_ptr<c10d::Store> tcp_store(const std::string &host, uint16_t port
 
 } // namespace
 
+std::string ctorch::address_towards(const std::string &host, uint16_t port) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_DGRAM;
+    addrinfo *found = nullptr;
+    if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return "";
+    std::string local;
+    for (addrinfo *address = found; address && local.empty(); address = address->ai_next) {
+        const int fd = socket(address->ai_family, SOCK_DGRAM, 0);
+        if (fd < 0) continue;
+        // A UDP connect sends nothing: it only asks the kernel for the route and its source address.
+        sockaddr_storage source{};
+        socklen_t length = sizeof source;
+        char text[NI_MAXHOST];
+        if (connect(fd, address->ai_addr, address->ai_addrlen) == 0 &&
+            getsockname(fd, reinterpret_cast<sockaddr *>(&source), &length) == 0 &&
+            getnameinfo(reinterpret_cast<sockaddr *>(&source), length, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0) {
+            local = text;
+        }
+        close(fd);
+    }
+    freeaddrinfo(found);
+    return local;
+}
+
 c10::intrusive_ptr<c10d::Store> ctorch::rendezvous(const std::string &host, uint16_t port, int &rank, int world_size,
                                                    std::chrono::milliseconds timeout) {
     const std::string master = host + ":" + std::to_string(port);

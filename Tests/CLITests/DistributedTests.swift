@@ -109,6 +109,32 @@ struct DistributedTests {
         }
     }
 
+    @Test("two hosts: rank 0 and rank 1 in two network namespaces joined by a veth pair train as on 127.0.0.1",
+          .enabled(if: torchAvailable, skipReason), .enabled(if: TwoHosts.unavailable == nil, "\(TwoHosts.unavailable ?? "")"))
+    func twoHosts() throws {
+        let run = try Fixture(epochs: 1)
+        let hosts = try TwoHosts()
+        func train(_ name: String, master: String, launcher: @escaping (Int) -> [String]) throws -> [(losses: [Double], weights: [String: [Double]])] {
+            let logs = try Scratch()
+            let ranks = try RankProcesses((0..<2).map { rank in
+                ["train", rank == 0 ? run.spec : run.specWithoutWeights, "--world-size", "2", "--rank", "\(rank)", "--master", master,
+                 "--db", run.dir.path("\(name)\(rank).sqlite"), "--save-weights", run.dir.path("\(name)\(rank).pt")]
+            }, logs: logs, launcher: launcher)
+            let statuses = ranks.wait(timeout: 300)
+            #expect(statuses == [0, 0], "\(name): \(ranks.log(0)) \(ranks.log(1))")
+            guard statuses == [0, 0] else { return [] }
+            return try (0..<2).map { (try Self.losses(run.dir.path("\(name)\($0).sqlite")), try run.dump(run.dir.path("\(name)\($0).pt"))) }
+        }
+        let apart = try train("veth", master: "\(TwoHosts.addresses[.a]!):\(FreePort.pick())") { hosts.launcher(for: $0 == 0 ? .a : .b) }
+        let together = try train("loopback", master: "127.0.0.1:\(FreePort.pick())") { _ in [] }
+        guard apart.count == 2, together.count == 2 else { return }
+        for rank in 0..<2 {
+            #expect(apart[rank].losses.count == Self.steps(worldSize: 2))
+            #expect(apart[rank].losses == together[rank].losses, "rank \(rank) losses")
+            #expect(apart[rank].weights == together[rank].weights, "rank \(rank) parameters")
+        }
+    }
+
     /// Batches each rank trains per epoch: ceil(ceil(images / world size) / 8).
     static func steps(worldSize: Int) -> Int { ((images + worldSize - 1) / worldSize + 7) / 8 }
 
