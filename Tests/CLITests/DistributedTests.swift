@@ -135,6 +135,23 @@ struct DistributedTests {
         }
     }
 
+    @Test("two hosts without ranks: the process on the master's host is rank 0 though the other started first",
+          .enabled(if: torchAvailable, skipReason), .enabled(if: TwoHosts.unavailable == nil, "\(TwoHosts.unavailable ?? "")"))
+    func twoHostsAssignRanks() throws {
+        let run = try Fixture(epochs: 1)
+        let hosts = try TwoHosts()
+        let master = "\(TwoHosts.addresses[.a]!):\(FreePort.pick())"
+        // Process 0 on b, process 1 on a a second later: b must not host the store (10.77.0.1 is
+        // not its address), so it waits for a as a client.
+        let ranks = try RankProcesses((0..<2).map { i in
+            ["train", run.spec, "--world-size", "2", "--master", master, "--db", run.dir.path("process\(i).sqlite")]
+        }, logs: run.dir, shellPrefix: { $0 == 1 ? "sleep 1" : nil }, launcher: { hosts.launcher(for: $0 == 0 ? .b : .a) })
+        #expect(ranks.wait(timeout: 300) == [0, 0], "\(ranks.log(0)) \(ranks.log(1))")
+        #expect(ranks.log(0).contains("hookd train: rank 1 of 2 (assigned at rendezvous), master \(master)"), "\(ranks.log(0))")
+        #expect(ranks.log(1).contains("hookd train: rank 0 of 2 (assigned at rendezvous), master \(master)"), "\(ranks.log(1))")
+        #expect(try Self.losses(run.dir.path("process0.sqlite")).count == Self.steps(worldSize: 2))
+    }
+
     /// Batches each rank trains per epoch: ceil(ceil(images / world size) / 8).
     static func steps(worldSize: Int) -> Int { ((images + worldSize - 1) / worldSize + 7) / 8 }
 
