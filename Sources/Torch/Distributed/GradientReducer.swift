@@ -13,9 +13,8 @@ import CTorch
 /// ```
 /// Hooks fire only between `prepareForBackward` and `finishBackward`; they go with the reducer.
 public final class GradientReducer {
+    /// Held for as long as the reducer: the shim's reducer borrows the group's handle.
     public let group: ProcessGroup
-    /// Parameters in bucket order, as given.
-    public let buckets: [[Tensor]]
     private let handle: ct_gradient_reducer
 
     /// Hooks every parameter (leaves that require grad) of `buckets`.
@@ -30,7 +29,6 @@ public final class GradientReducer {
         }
         guard status == CT_OK, let handle = out else { throw TorchError.last("gradient reducer") }
         self.group = group
-        self.buckets = buckets
         self.handle = handle
     }
 
