@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import Torch
 
@@ -75,7 +76,15 @@ struct ProcessGroupTests {
     @Test("ranks omitted, one process too many: it is refused, the others form the group")
     func oneTooMany() throws {
         let master = Ranks.master()
-        let results = Ranks.run(3) { _ in try ProcessGroup(master: master, rank: nil, worldSize: 2, timeout: 10).rank }
+        let settled = Mutex(0)
+        let results = Ranks.run(3) { _ in
+            let group = Result { try ProcessGroup(master: master, rank: nil, worldSize: 2, timeout: 10) }
+            // The group stays up until all three have settled: one arriving after it was gone
+            // would host a run of its own.
+            settled.withLock { $0 += 1 }
+            while settled.withLock({ $0 }) < 3 { usleep(1000) }
+            return try group.get().rank
+        }
         let ranks = results.compactMap { try? $0.get() }
         #expect(ranks.sorted() == [0, 1])
         let refused = results.map { failure($0) }.filter { !$0.isEmpty }
