@@ -1,12 +1,9 @@
 // Data-parallel transport: libtorch's c10d (TCPStore rendezvous, ProcessGroupGloo collectives),
 // the same code torch.distributed runs with backend "gloo". hookd drives the collectives itself
 // (there is no C++ DistributedDataParallel in libtorch 1.13, pytorch#48959).
-#define USE_C10D_GLOO 1
-#include "shim_support.hpp"
+#include "process_group.hpp"
 
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -15,27 +12,23 @@
 #include <string>
 #include <vector>
 
-struct ct_process_group_s {
-    c10::intrusive_ptr<c10d::Store> store;
-    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
-    int rank;
-    int world_size;
-    std::chrono::milliseconds timeout;
-};
-
 namespace {
 
 bool is_loopback(const std::string &host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
-/// The Gloo device torch.distributed would pick: GLOO_SOCKET_IFNAME when set, loopback when the
-/// master is on this machine's loopback, else the address this machine's hostname resolves to.
-std::shared_ptr<::gloo::transport::Device> make_device(const std::string &master_host) {
+/// The Gloo device: GLOO_SOCKET_IFNAME when set (as torch.distributed), loopback when the master
+/// is on this machine's loopback, else the address the route to the master leaves from. Not
+/// torch.distributed's default, the address the hostname resolves to: that is often 127.0.1.1 or
+/// 127.0.0.1 (Debian's /etc/hosts), which the other machines would be told to connect to.
+std::shared_ptr<::gloo::transport::Device> make_device(const std::string &master_host, uint16_t master_port) {
     if (const char *interface = std::getenv("GLOO_SOCKET_IFNAME"); interface && *interface) {
         return c10d::ProcessGroupGloo::createDeviceForInterface(interface);
     }
     if (is_loopback(master_host)) return c10d::ProcessGroupGloo::createDeviceForHostname(master_host);
+    const std::string local = ctorch::address_towards(master_host, master_port);
+    if (!local.empty()) return c10d::ProcessGroupGloo::createDeviceForHostname(local);
     return c10d::ProcessGroupGloo::createDefaultDevice();
 }
 
@@ -54,10 +47,10 @@ std::string message_of(const std::exception &e) {
     return e.what();
 }
 
-/// Runs collective `name` and waits for it: wait(timeout) throws when a peer stops answering in
-/// time; a dead peer fails sooner (its sockets close). Either way the message says which.
-template <typename Start>
-void run_collective(ct_process_group g, const char *name, Start start) {
+} // namespace
+
+void ctorch::run_collective(ct_process_group g, const char *name,
+                            const std::function<c10::intrusive_ptr<c10d::Work>()> &start) {
     try {
         start()->wait(g->timeout);
     } catch (const std::exception &e) {
@@ -68,6 +61,8 @@ void run_collective(ct_process_group g, const char *name, Start start) {
     }
 }
 
+namespace {
+
 std::vector<at::Tensor> tensors_of(const ct_tensor *tensors, int count) {
     std::vector<at::Tensor> out;
     out.reserve(count);
@@ -77,26 +72,13 @@ std::vector<at::Tensor> tensors_of(const ct_tensor *tensors, int count) {
 
 ct_process_group join(const std::string &host, uint16_t port, int rank, int world_size, double timeout_seconds) {
     if (world_size < 1) throw std::invalid_argument("world size must be at least 1");
-    if (rank < 0 || rank >= world_size) {
+    if (rank < -1 || rank >= world_size) {
         throw std::invalid_argument("rank " + std::to_string(rank) + " is outside world size " +
                                     std::to_string(world_size));
     }
     const auto timeout = std::chrono::milliseconds(int64_t(timeout_seconds * 1000));
     const std::string master = std::string(host) + ":" + std::to_string(port);
-    c10d::TCPStoreOptions options;
-    options.port = port;
-    options.isServer = rank == 0;
-    options.numWorkers = size_t(world_size);
-    options.waitWorkers = true;
-    options.timeout = timeout;
-    c10::intrusive_ptr<c10d::Store> tcp;
-    try {
-        tcp = c10::make_intrusive<c10d::TCPStore>(host, options);
-    } catch (const std::exception &e) {
-        throw std::runtime_error(
-            (rank == 0 ? "rank 0 cannot host the rendezvous store on " : "cannot reach the rendezvous store of rank 0 at ") +
-            master + ": " + e.what());
-    }
+    c10::intrusive_ptr<c10d::Store> tcp = ctorch::rendezvous(host, port, rank, world_size, timeout);
     // Every rank must have been started with rank 0's world size, or the collectives would
     // wait for ranks that never come.
     const std::string key = "hookd/world_size";
@@ -114,7 +96,7 @@ ct_process_group join(const std::string &host, uint16_t port, int rank, int worl
     // The same prefix torch.distributed gives its default group.
     auto store = c10::make_intrusive<c10d::PrefixStore>("default_pg", tcp);
     auto group_options = c10d::ProcessGroupGloo::Options::create(timeout);
-    group_options->devices.push_back(make_device(host));
+    group_options->devices.push_back(make_device(host, port));
     group_options->threads = int(group_options->devices.size()) * 2;
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
     try {
@@ -129,6 +111,8 @@ ct_process_group join(const std::string &host, uint16_t port, int rank, int worl
 }
 
 } // namespace
+
+using ctorch::run_collective;
 
 extern "C" {
 

@@ -24,10 +24,9 @@ struct DistributedLaunch {
             return nil
         }
         guard worldSize >= 1 else { throw ValidationError("--world-size must be at least 1, not \(worldSize)") }
-        guard let rank = try rank ?? integer("RANK") ?? spec?.rank else {
-            throw ValidationError("a run of world size \(worldSize) needs --rank (or RANK, or train.distributed.rank)")
-        }
-        guard (0..<worldSize).contains(rank) else {
+        // No rank anywhere: the rendezvous assigns one (SPEC.md §4).
+        let rank = try rank ?? integer("RANK") ?? spec?.rank
+        if let rank, !(0..<worldSize).contains(rank) {
             throw ValidationError("--rank \(rank) must be in 0..<\(worldSize) (the world size)")
         }
         return DistributedSpec(worldSize: worldSize, rank: rank, master: try resolveMaster(spec),

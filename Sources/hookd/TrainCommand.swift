@@ -41,7 +41,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Data-parallel: ranks in the run (also WORLD_SIZE, or train.distributed.world_size).")
     var worldSize: Int?
 
-    @Option(help: "Data-parallel: this process's rank, 0..<world size (also RANK).")
+    @Option(help: "Data-parallel: this process's rank, 0..<world size (also RANK); omitted, it is assigned at the rendezvous.")
     var rank: Int?
 
     @Option(help: "Data-parallel: HOST:PORT where rank 0 hosts the rendezvous store (also MASTER_ADDR and MASTER_PORT).")
@@ -79,7 +79,10 @@ struct TrainCommand: ParsableCommand {
             let runSpec = try RunSpec.load(path: spec)
             let launch = DistributedLaunch(worldSize: worldSize, rank: rank, master: master)
             let group = try launch.resolve(runSpec.train.distributed).map { d in
-                try ProcessGroup(master: d.master, rank: d.rank ?? 0, worldSize: d.worldSize, timeout: d.timeoutSeconds)
+                let group = try ProcessGroup(master: d.master, rank: d.rank, worldSize: d.worldSize, timeout: d.timeoutSeconds)
+                let how = d.rank == nil ? " (assigned at rendezvous)" : ""
+                FileHandle.standardError.write(Data("hookd train: rank \(group.rank) of \(group.worldSize)\(how), master \(d.master)\n".utf8))
+                return group
             }
             // A rank other than 0 records even without --db: its rows travel to rank 0's file from
             // what it records, so it records into a scratch file removed when it exits.

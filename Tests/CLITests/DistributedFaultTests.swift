@@ -71,10 +71,27 @@ struct DistributedFaultTests {
         #expect(result.stderr.contains("cannot reach the rendezvous store of rank 0 at 127.0.0.1:"), "\(result.stderr)")
     }
 
+    @Test("3 processes without ranks for a world size of 2: two train, the last to arrive exits 1 saying none is left")
+    func oneProcessTooMany() throws {
+        let dir = try Scratch()
+        // Long enough that the run is still on when the last process arrives (one epoch takes
+        // ~0.1 s: a process started after the others have finished would host a new run).
+        let file = try spec(dir, epochs: 100, timeout: 30)
+        let ranks = try RankProcesses(Array(repeating: ["train", file], count: 3), logs: dir)
+        let statuses = ranks.wait(timeout: 180, grace: 150)
+        let logs = (0..<3).map { ranks.log($0) }
+        #expect(statuses.sorted { ($0 ?? -1) < ($1 ?? -1) } == [0, 0, 1], "\(logs)")
+        guard let extra = statuses.firstIndex(of: 1) else { return }
+        #expect(logs[extra].contains("no rank left for this process at 127.0.0.1:"), "\(logs)")
+        #expect(logs[extra].contains("arrived as number 3 of a world size of 2"), "\(logs)")
+        let trained = statuses.indices.filter { $0 != extra }
+        let said = trained.map { i in ["rank 0 of 2", "rank 1 of 2"].filter { logs[i].contains("hookd train: \($0) (assigned at rendezvous)") } }
+        #expect(Set(said.joined()) == ["rank 0 of 2", "rank 1 of 2"], "the two that trained are ranks 0 and 1: \(logs)")
+    }
+
     @Test(arguments: [
         (["--rank", "0", "--master", "127.0.0.1:1234"], "need --world-size"),
         (["--world-size", "2", "--rank", "2", "--master", "127.0.0.1:1234"], "--rank 2 must be in 0..<2"),
-        (["--world-size", "2", "--master", "127.0.0.1:1234"], "needs --rank"),
         (["--world-size", "2", "--rank", "0"], "needs --master HOST:PORT"),
         (["--world-size", "2", "--rank", "0", "--master", "127.0.0.1:99999"], "--master must be HOST:PORT"),
         (["--world-size", "0", "--rank", "0", "--master", "127.0.0.1:1234"], "--world-size must be at least 1"),

@@ -77,6 +77,83 @@ struct DistributedTests {
         #expect(try run.dump(run.dir.path("rank1.pt")) == run.dump(run.dir.path("rank0.pt")))
     }
 
+    @Test("2 and 3 processes without --rank: ranks assigned at rendezvous, each says its own, trained as the ranked run",
+          .enabled(if: torchAvailable, skipReason), arguments: [2, 3])
+    func ranksAssignedAtRendezvous(worldSize: Int) throws {
+        let run = try Fixture(epochs: 1)
+        // Every process gets the same arguments (rank 0's spec); only the files differ.
+        func launch(_ name: String, ranked: Bool) throws -> [Int: String] {
+            let logs = try Scratch()
+            let master = "127.0.0.1:\(FreePort.pick())"
+            let ranks = try RankProcesses((0..<worldSize).map { i in
+                ["train", run.spec, "--world-size", "\(worldSize)", "--master", master, "--db", run.dir.path("\(name)\(i).sqlite")]
+                    + (ranked ? ["--rank", "\(i)"] : [])
+            }, logs: logs)
+            let statuses = ranks.wait(timeout: 300)
+            #expect(statuses.allSatisfy { $0 == 0 }, "\((0..<worldSize).map(ranks.log))")
+            // Which rank each process was, from what it says.
+            var dbByRank: [Int: String] = [:]
+            for i in 0..<worldSize {
+                let said = (0..<worldSize).filter { ranks.log(i).contains("hookd train: rank \($0) of \(worldSize)\(ranked ? "" : " (assigned at rendezvous)")") }
+                #expect(said.count == 1, "process \(i): \(ranks.log(i))")
+                if let rank = said.first { dbByRank[rank] = run.dir.path("\(name)\(i).sqlite") }
+            }
+            return dbByRank
+        }
+        let ranked = try launch("ranked", ranked: true)
+        let assigned = try launch("assigned", ranked: false)
+        #expect(Set(assigned.keys) == Set(0..<worldSize))
+        for rank in 0..<worldSize {
+            guard let a = assigned[rank], let r = ranked[rank] else { continue }
+            let losses = try Self.losses(r)
+            #expect(losses.count == Self.steps(worldSize: worldSize))
+            #expect(try Self.losses(a) == losses, "rank \(rank)")
+        }
+    }
+
+    @Test("two hosts: rank 0 and rank 1 in two network namespaces joined by a veth pair train as on 127.0.0.1",
+          .enabled(if: torchAvailable, skipReason), .enabled(if: TwoHosts.unavailable == nil, "\(TwoHosts.unavailable ?? "")"))
+    func twoHosts() throws {
+        let run = try Fixture(epochs: 1)
+        let hosts = try TwoHosts()
+        func train(_ name: String, master: String, launcher: @escaping (Int) -> [String]) throws -> [(losses: [Double], weights: [String: [Double]])] {
+            let logs = try Scratch()
+            let ranks = try RankProcesses((0..<2).map { rank in
+                ["train", rank == 0 ? run.spec : run.specWithoutWeights, "--world-size", "2", "--rank", "\(rank)", "--master", master,
+                 "--db", run.dir.path("\(name)\(rank).sqlite"), "--save-weights", run.dir.path("\(name)\(rank).pt")]
+            }, logs: logs, launcher: launcher)
+            let statuses = ranks.wait(timeout: 300)
+            #expect(statuses == [0, 0], "\(name): \(ranks.log(0)) \(ranks.log(1))")
+            guard statuses == [0, 0] else { return [] }
+            return try (0..<2).map { (try Self.losses(run.dir.path("\(name)\($0).sqlite")), try run.dump(run.dir.path("\(name)\($0).pt"))) }
+        }
+        let apart = try train("veth", master: "\(TwoHosts.addresses[.a]!):\(FreePort.pick())") { hosts.launcher(for: $0 == 0 ? .a : .b) }
+        let together = try train("loopback", master: "127.0.0.1:\(FreePort.pick())") { _ in [] }
+        guard apart.count == 2, together.count == 2 else { return }
+        for rank in 0..<2 {
+            #expect(apart[rank].losses.count == Self.steps(worldSize: 2))
+            #expect(apart[rank].losses == together[rank].losses, "rank \(rank) losses")
+            #expect(apart[rank].weights == together[rank].weights, "rank \(rank) parameters")
+        }
+    }
+
+    @Test("two hosts without ranks: the process on the master's host is rank 0 though the other started first",
+          .enabled(if: torchAvailable, skipReason), .enabled(if: TwoHosts.unavailable == nil, "\(TwoHosts.unavailable ?? "")"))
+    func twoHostsAssignRanks() throws {
+        let run = try Fixture(epochs: 1)
+        let hosts = try TwoHosts()
+        let master = "\(TwoHosts.addresses[.a]!):\(FreePort.pick())"
+        // Process 0 on b, process 1 on a a second later: b must not host the store (10.77.0.1 is
+        // not its address), so it waits for a as a client.
+        let ranks = try RankProcesses((0..<2).map { i in
+            ["train", run.spec, "--world-size", "2", "--master", master, "--db", run.dir.path("process\(i).sqlite")]
+        }, logs: run.dir, shellPrefix: { $0 == 1 ? "sleep 1" : nil }, launcher: { hosts.launcher(for: $0 == 0 ? .b : .a) })
+        #expect(ranks.wait(timeout: 300) == [0, 0], "\(ranks.log(0)) \(ranks.log(1))")
+        #expect(ranks.log(0).contains("hookd train: rank 1 of 2 (assigned at rendezvous), master \(master)"), "\(ranks.log(0))")
+        #expect(ranks.log(1).contains("hookd train: rank 0 of 2 (assigned at rendezvous), master \(master)"), "\(ranks.log(1))")
+        #expect(try Self.losses(run.dir.path("process0.sqlite")).count == Self.steps(worldSize: 2))
+    }
+
     /// Batches each rank trains per epoch: ceil(ceil(images / world size) / 8).
     static func steps(worldSize: Int) -> Int { ((images + worldSize - 1) / worldSize + 7) / 8 }
 

@@ -41,8 +41,9 @@ struct HookdProcess {
 
     /// Starts hookd in the background, stderr to `log` (or /dev/null), and returns the process.
     /// With a `shellPrefix`, bash `exec`s hookd, so the process id is hookd's own (for prlimit, kill).
-    static func start(_ arguments: [String], log: String? = nil, shellPrefix: String? = nil) throws -> Process {
-        let process = makeProcess(arguments, shellPrefix: shellPrefix)
+    /// A `launcher` (a command that execs its arguments, as `nsenter`) runs hookd through it.
+    static func start(_ arguments: [String], log: String? = nil, shellPrefix: String? = nil, launcher: [String] = []) throws -> Process {
+        let process = makeProcess(arguments, shellPrefix: shellPrefix, launcher: launcher)
         process.standardOutput = FileHandle.nullDevice
         if let log, FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) {
             process.standardError = handle
@@ -53,17 +54,18 @@ struct HookdProcess {
         return process
     }
 
-    /// hookd with `arguments`, or `bash -c "PREFIX; exec hookd ARGS"` when there is a prefix.
-    private static func makeProcess(_ arguments: [String], shellPrefix: String?) -> Process {
-        let process = Process()
+    /// hookd with `arguments`, or `bash -c "PREFIX; exec hookd ARGS"` when there is a prefix,
+    /// either behind `launcher`.
+    private static func makeProcess(_ arguments: [String], shellPrefix: String?, launcher: [String] = []) -> Process {
+        var command = [executable.path] + arguments
         if let shellPrefix {
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            let quoted = ([executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-            process.arguments = ["-c", "\(shellPrefix); exec \(quoted)"]
-        } else {
-            process.executableURL = executable
-            process.arguments = arguments
+            let quoted = command.map { "'\($0)'" }.joined(separator: " ")
+            command = ["/bin/bash", "-c", "\(shellPrefix); exec \(quoted)"]
         }
+        command = launcher + command
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         return process
     }
 }

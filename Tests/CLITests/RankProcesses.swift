@@ -7,13 +7,15 @@ final class RankProcesses {
     let processes: [Process]
     let logs: [String]
 
-    /// Starts `arguments.count` processes; `arguments[rank]` are rank `rank`'s.
-    init(_ arguments: [[String]], logs directory: Scratch, shellPrefix: (Int) -> String? = { _ in nil }) throws {
+    /// Starts `arguments.count` processes; `arguments[rank]` are rank `rank`'s, run through
+    /// `launcher(rank)` (e.g. `TwoHosts.launcher(for:)`) when it gives one.
+    init(_ arguments: [[String]], logs directory: Scratch, shellPrefix: (Int) -> String? = { _ in nil },
+         launcher: (Int) -> [String] = { _ in [] }) throws {
         logs = arguments.indices.map { directory.path("rank\($0).log") }
         var started: [Process] = []
         do {
             for (rank, args) in arguments.enumerated() {
-                started.append(try HookdProcess.start(args, log: logs[rank], shellPrefix: shellPrefix(rank)))
+                started.append(try HookdProcess.start(args, log: logs[rank], shellPrefix: shellPrefix(rank), launcher: launcher(rank)))
             }
         } catch {
             started.forEach { kill($0.processIdentifier, SIGKILL) }

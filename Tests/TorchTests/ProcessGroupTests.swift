@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import Torch
 
@@ -56,6 +57,39 @@ struct ProcessGroupTests {
         #expect(throws: TorchError.self) { try results[0].get() }
         #expect(failure(results[1]).contains("rank 1 was started with world size 3 but rank 0 at \(master) with world size 2"))
         #expect(failure(results[0]).contains("was every rank started with world size 2"))
+    }
+
+    @Test("ranks omitted: the one that hosts the store is 0, the others 1 and 2; the group then works")
+    func ranksAssignedAtRendezvous() throws {
+        let master = Ranks.master()
+        let results = Ranks.run(3) { _ in
+            let group = try ProcessGroup(master: master, rank: nil, worldSize: 3, timeout: 30)
+            let t = try Tensor([Float(group.rank + 1)], shape: [1])
+            try group.allReduce([t])
+            return (group.rank, try t.floats())
+        }
+        let outcomes = try results.map { try $0.get() }
+        #expect(outcomes.map(\.0).sorted() == [0, 1, 2])
+        for (_, sum) in outcomes { #expect(sum == [6]) }
+    }
+
+    @Test("ranks omitted, one process too many: it is refused, the others form the group")
+    func oneTooMany() throws {
+        let master = Ranks.master()
+        let settled = Mutex(0)
+        let results = Ranks.run(3) { _ in
+            let group = Result { try ProcessGroup(master: master, rank: nil, worldSize: 2, timeout: 10) }
+            // The group stays up until all three have settled: one arriving after it was gone
+            // would host a run of its own.
+            settled.withLock { $0 += 1 }
+            while settled.withLock({ $0 }) < 3 { usleep(1000) }
+            return try group.get().rank
+        }
+        let ranks = results.compactMap { try? $0.get() }
+        #expect(ranks.sorted() == [0, 1])
+        let refused = results.map { failure($0) }.filter { !$0.isEmpty }
+        #expect(refused.count == 1)
+        #expect(refused.first?.contains("no rank left for this process at \(master): it arrived as number 3 of a world size of 2") == true, "\(refused)")
     }
 
     @Test("rank 0 on a port in use says so")

@@ -241,12 +241,33 @@ typedef struct ct_process_group_s *ct_process_group;
 /// Joins a group of `world_size` ranks: rank 0 hosts the rendezvous store on `host`:`port`, the
 /// others connect to it, then Gloo connects every pair. Fails (never blocks longer than
 /// `timeout_seconds`) when the store cannot be hosted (port in use) or reached, or when the
-/// ranks disagree on the world size; the same timeout bounds every collective afterwards.
+/// ranks disagree on the world size; the same timeout bounds every collective afterwards. A
+/// `rank` of -1 is assigned at the rendezvous (`ct_process_group_rank` tells which): 0 for the
+/// process that can host the store (`host` an address of this machine, the port free), else
+/// 1..world_size-1 in arrival order; one process more than the world size is refused.
 int ct_process_group_create(const char *host, uint16_t port, int rank, int world_size,
                             double timeout_seconds, ct_process_group *out);
 void ct_process_group_free(ct_process_group g);
 int ct_process_group_rank(ct_process_group g);
 int ct_process_group_size(ct_process_group g);
+/// DDP's gradient reducer over `g`: post hooks on the gradient accumulators of `parameters`
+/// (leaves that require grad; consecutive runs of `bucket_sizes[i]` of them form bucket i, in
+/// the order backward produces them) copy each gradient, times 1 / world size, into its bucket's
+/// flat buffer as it is ready, and launch the bucket's all-reduce once the bucket is full and every
+/// earlier one is launched, while backward goes on. Hooks fire only between prepare and finish.
+/// `g` must outlive the reducer; freeing it removes the hooks.
+typedef struct ct_gradient_reducer_s *ct_gradient_reducer;
+int ct_gradient_reducer_create(ct_process_group g, const ct_tensor *parameters, const int *bucket_sizes,
+                               int bucket_count, ct_gradient_reducer *out);
+void ct_gradient_reducer_free(ct_gradient_reducer r);
+/// Arms the hooks for the next backward (DDP's prepare_for_backward).
+void ct_gradient_reducer_prepare(ct_gradient_reducer r);
+/// Buckets whose all-reduce has been launched since prepare.
+int ct_gradient_reducer_launched(ct_gradient_reducer r);
+/// Waits (each bounded by the group's timeout) for every bucket's all-reduce and copies the
+/// averages into the gradients; `*missing` is then -1, or the index of the first parameter that
+/// got no gradient in this backward (nothing is copied).
+int ct_gradient_reducer_finish(ct_gradient_reducer r, int *missing);
 /// Overwrites each of `count` tensors (in place, no autograd) with rank `root`'s values.
 int ct_broadcast(ct_process_group g, const ct_tensor *tensors, int count, int root);
 /// Sums `count` same-dtype tensors over all ranks, in place, through one flat buffer (one

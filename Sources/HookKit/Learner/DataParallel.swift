@@ -2,9 +2,10 @@ import Torch
 
 /// PyTorch's `DistributedDataParallel` semantics on a `Learner`, over a `ProcessGroup`: at the
 /// start of a fit every rank takes rank 0's parameters and buffers (so seeds need not agree);
-/// after every backward and before the optimizer step, each gradient becomes the average of the
-/// ranks' gradients, all-reduced in flat buckets of about `bucketBytes` (DDP's `bucket_cap_mb`).
-/// Batch norm statistics stay local (buffers are not synchronised after the start, as
+/// during every backward, each gradient becomes the average of the ranks' gradients, all-reduced
+/// in flat buckets of about `bucketBytes` (DDP's `bucket_cap_mb`) that start as soon as backward
+/// has filled them (a `GradientReducer`), and all of them are waited for before the optimizer
+/// step. Batch norm statistics stay local (buffers are not synchronised after the start, as
 /// `broadcast_buffers=False`).
 ///
 /// Put it first in `learner.callbacks`, so later callbacks see the averaged gradients.
@@ -17,6 +18,8 @@ public final class DataParallel: LearnerCallback {
     /// Parameters that get gradients, in buckets; DDP fills them in reverse order of
     /// registration, the order in which backward produces the gradients.
     public private(set) var buckets: [[(path: String, tensor: Tensor)]] = []
+    /// The gradient hooks of the current fit.
+    public private(set) var reducer: GradientReducer?
 
     public init(group: ProcessGroup, bucketBytes: Int = DataParallel.defaultBucketBytes) {
         self.group = group
@@ -29,20 +32,25 @@ public final class DataParallel: LearnerCallback {
         try group.broadcast(state, from: 0)
         buckets = Self.buckets(of: learner.model.namedParameters().filter { $0.tensor.requiresGrad }.reversed(),
                                capacity: bucketBytes)
+        reducer = try GradientReducer(group: group, buckets: buckets.map { $0.map(\.tensor) })
+    }
+
+    /// Arms the gradient hooks for this batch's backward, as DDP's forward does.
+    public func afterLoss(_ learner: Learner, loss: Tensor) throws {
+        reducer?.prepareForBackward()
     }
 
     public func afterBackward(_ learner: Learner) throws {
-        for bucket in buckets {
-            let gradients = try bucket.map { parameter in
-                guard let gradient = parameter.tensor.grad else {
-                    // DDP refuses this too (without find_unused_parameters): the other ranks
-                    // would wait for a gradient this rank never sends.
-                    throw TorchError("data parallel", "parameter \(parameter.path) got no gradient in this batch; every trainable parameter must take part in the loss")
-                }
-                return gradient
-            }
-            try group.allReduce(gradients, average: true)
-        }
+        guard let reducer, let missing = try reducer.finishBackward() else { return }
+        // DDP refuses this too (without find_unused_parameters): the other ranks would wait
+        // for a gradient this rank never sends.
+        let path = buckets.joined().map(\.path)[missing]
+        throw TorchError("data parallel", "parameter \(path) got no gradient in this batch; every trainable parameter must take part in the loss")
+    }
+
+    /// Removes the gradient hooks: a backward after the fit is a plain one.
+    public func endFit(_ learner: Learner) throws {
+        reducer = nil
     }
 
     /// Consecutive parameters cut into buckets of at most `capacity` bytes (a larger parameter

@@ -5,7 +5,8 @@ import Torch
 public struct DistributedSpec: Sendable, Equatable {
     /// Ranks in the run.
     public var worldSize: Int
-    /// This process's rank; nil when the launcher gives it (`--rank`, `RANK`).
+    /// This process's rank; nil when the launcher gives it (`--rank`, `RANK`) or, failing that,
+    /// the rendezvous assigns it.
     public var rank: Int?
     /// Where rank 0 hosts the rendezvous store.
     public var master: ProcessGroup.Master

@@ -44,15 +44,17 @@ public final class ProcessGroup {
     public let master: Master
     /// Bound on the rendezvous and on every collective.
     public let timeout: TimeInterval
-    private let handle: ct_process_group
+    let handle: ct_process_group
 
-    /// Joins the group; returns once all `worldSize` ranks have joined.
-    public init(master: Master, rank: Int, worldSize: Int, timeout: TimeInterval = 300) throws {
+    /// Joins the group; returns once all `worldSize` ranks have joined. A nil `rank` is assigned
+    /// at the rendezvous: 0 for the process that can host the store on `master` (an address of
+    /// this machine, the port free), else 1..<worldSize in order of arrival.
+    public init(master: Master, rank: Int?, worldSize: Int, timeout: TimeInterval = 300) throws {
         var out: ct_process_group?
-        let status = ct_process_group_create(master.host, master.port, Int32(rank), Int32(worldSize), timeout, &out)
+        let status = ct_process_group_create(master.host, master.port, Int32(rank ?? -1), Int32(worldSize), timeout, &out)
         guard status == CT_OK, let handle = out else { throw TorchError.last("distributed rendezvous") }
         self.handle = handle
-        self.rank = rank
+        self.rank = Int(ct_process_group_rank(handle))
         self.worldSize = worldSize
         self.master = master
         self.timeout = timeout

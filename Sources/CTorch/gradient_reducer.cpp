@@ -1,0 +1,178 @@
+// DDP's gradient reducer (torch/csrc/distributed/c10d/reducer.cpp of 1.13), reduced to what hookd
+// needs: a post hook on every parameter's gradient accumulator marks the parameter ready during
+// backward; once every parameter of a bucket is ready (and every earlier bucket is launched, so
+// all ranks launch in the same order) the bucket's all-reduce starts on Gloo's threads while
+// backward goes on. finish waits for them all before the optimizer step.
+#include "process_group.hpp"
+
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/utils/lambda_post_hook.h>
+#include <torch/csrc/autograd/variable.h>
+
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace {
+
+/// Parameters whose gradients travel in one flat buffer, one all-reduce.
+struct Bucket {
+    std::vector<at::Tensor> parameters;
+    std::vector<int64_t> offsets;
+    at::Tensor flat;
+    size_t pending = 0;
+    c10::intrusive_ptr<c10d::Work> work;
+};
+
+/// Where a parameter's gradient goes, in the caller's (bucket) order.
+struct Slot {
+    size_t bucket;
+    size_t position;
+    bool ready = false;
+};
+
+} // namespace
+
+struct ct_gradient_reducer_s {
+    ct_process_group group;
+    std::vector<Bucket> buckets;
+    std::vector<Slot> slots;
+    /// The accumulators are held, as DDP holds them: a leaf keeps only a weak reference, and a new
+    /// accumulator (without our hook) would be made for the next graph.
+    std::vector<std::pair<std::shared_ptr<torch::autograd::Node>, uintptr_t>> hooks;
+    std::mutex mutex;
+    size_t next_bucket = 0;
+    /// Armed by prepare, as DDP's prepare_for_backward: a backward outside a training step
+    /// launches nothing.
+    bool expecting = false;
+
+    ~ct_gradient_reducer_s() {
+        for (auto &[accumulator, key] : hooks) accumulator->del_post_hook(key);
+    }
+
+    void reset() {
+        for (auto &bucket : buckets) {
+            bucket.pending = bucket.parameters.size();
+            bucket.work.reset();
+        }
+        for (auto &slot : slots) slot.ready = false;
+        next_bucket = 0;
+    }
+
+    /// DDP's mark_variable_ready: the gradient goes into its bucket now, while backward runs.
+    void mark_ready(size_t index) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!expecting) return;
+        Slot &slot = slots[index];
+        if (slot.ready) {
+            throw std::runtime_error("a parameter's gradient was produced twice before the optimizer step "
+                                     "(backward ran twice in one training step)");
+        }
+        slot.ready = true;
+        Bucket &bucket = buckets[slot.bucket];
+        const at::Tensor &parameter = bucket.parameters[slot.position];
+        at::NoGradGuard no_grad;
+        bucket.flat.narrow(0, bucket.offsets[slot.position], parameter.numel()).copy_(parameter.grad().reshape({-1}));
+        if (--bucket.pending == 0) launch_ready_buckets();
+    }
+
+    void launch_ready_buckets() {
+        c10d::AllreduceOptions options;
+        options.reduceOp = c10d::ReduceOp::SUM;
+        options.timeout = group->timeout;
+        for (; next_bucket < buckets.size() && buckets[next_bucket].pending == 0; ++next_bucket) {
+            Bucket &bucket = buckets[next_bucket];
+            // DDP divides before summing (grad * (1 / world_size) into the bucket).
+            bucket.flat.mul_(1.0 / double(group->world_size));
+            std::vector<at::Tensor> one{bucket.flat};
+            bucket.work = group->group->allreduce(one, options);
+        }
+    }
+
+    /// Index of the first parameter that got no gradient, or -1 once every bucket is reduced and
+    /// copied back into the gradients.
+    int finish() {
+        std::lock_guard<std::mutex> lock(mutex);
+        expecting = false;
+        for (size_t i = 0; i < slots.size(); ++i) {
+            if (!slots[i].ready) return int(i);
+        }
+        at::NoGradGuard no_grad;
+        for (auto &bucket : buckets) {
+            ctorch::run_collective(group, "all_reduce", [&] { return bucket.work; });
+            for (size_t i = 0; i < bucket.parameters.size(); ++i) {
+                at::Tensor &gradient = bucket.parameters[i].mutable_grad();
+                gradient.copy_(bucket.flat.narrow(0, bucket.offsets[i], gradient.numel()).view(gradient.sizes()));
+            }
+        }
+        return -1;
+    }
+};
+
+namespace {
+
+ct_gradient_reducer make_reducer(ct_process_group g, const ct_tensor *parameters, const int *bucket_sizes,
+                                 int bucket_count) {
+    auto reducer = std::make_unique<ct_gradient_reducer_s>();
+    reducer->group = g;
+    size_t next = 0;
+    for (int b = 0; b < bucket_count; ++b) {
+        Bucket bucket;
+        int64_t elements = 0;
+        for (int i = 0; i < bucket_sizes[b]; ++i, ++next) {
+            const at::Tensor &parameter = parameters[next]->t;
+            if (!parameter.requires_grad() || !parameter.is_leaf()) {
+                throw std::invalid_argument("gradient reducer: parameter " + std::to_string(next) +
+                                            " is not a leaf that requires grad");
+            }
+            reducer->slots.push_back(Slot{size_t(b), size_t(i)});
+            bucket.parameters.push_back(parameter);
+            bucket.offsets.push_back(elements);
+            elements += parameter.numel();
+        }
+        if (bucket.parameters.empty()) throw std::invalid_argument("gradient reducer: empty bucket");
+        bucket.flat = at::zeros({elements}, bucket.parameters[0].options().requires_grad(false));
+        reducer->buckets.push_back(std::move(bucket));
+    }
+    ct_gradient_reducer_s *self = reducer.get();
+    for (size_t index = 0; index < reducer->slots.size(); ++index) {
+        const Slot &slot = reducer->slots[index];
+        auto accumulator = torch::autograd::impl::grad_accumulator(reducer->buckets[slot.bucket].parameters[slot.position]);
+        const uintptr_t key = accumulator->add_post_hook(std::make_unique<torch::autograd::utils::LambdaPostHook>(
+            [self, index](const torch::autograd::variable_list &outputs, const torch::autograd::variable_list &) {
+                self->mark_ready(index);
+                return outputs;
+            }));
+        reducer->hooks.emplace_back(std::move(accumulator), key);
+    }
+    reducer->reset();
+    return reducer.release();
+}
+
+} // namespace
+
+extern "C" {
+
+int ct_gradient_reducer_create(ct_process_group g, const ct_tensor *parameters, const int *bucket_sizes,
+                               int bucket_count, ct_gradient_reducer *out) {
+    CT_TRY(*out = make_reducer(g, parameters, bucket_sizes, bucket_count))
+}
+
+void ct_gradient_reducer_free(ct_gradient_reducer r) { delete r; }
+
+void ct_gradient_reducer_prepare(ct_gradient_reducer r) {
+    std::lock_guard<std::mutex> lock(r->mutex);
+    r->reset();
+    r->expecting = true;
+}
+
+int ct_gradient_reducer_launched(ct_gradient_reducer r) {
+    std::lock_guard<std::mutex> lock(r->mutex);
+    return int(r->next_bucket);
+}
+
+int ct_gradient_reducer_finish(ct_gradient_reducer r, int *missing) { CT_TRY(*missing = r->finish()) }
+
+} // extern "C"

@@ -1,0 +1,51 @@
+import CTorch
+
+/// DDP's gradient reducer over a `ProcessGroup`: hooks on every parameter's gradient accumulator
+/// put each gradient (times 1 / world size) into its bucket as backward produces it, and start
+/// the bucket's all-reduce as soon as the bucket is full, so communication overlaps the rest of
+/// backward. Buckets are launched in their order on every rank.
+///
+/// ```swift
+/// let reducer = try GradientReducer(group: group, buckets: [[fc2.weight, fc2.bias], [fc1.weight, fc1.bias]])
+/// reducer.prepareForBackward()
+/// try loss.backward()
+/// if let missing = try reducer.finishBackward() { /* parameter `missing` got no gradient */ }
+/// ```
+/// Hooks fire only between `prepareForBackward` and `finishBackward`; they go with the reducer.
+public final class GradientReducer {
+    /// Held for as long as the reducer: the shim's reducer borrows the group's handle.
+    public let group: ProcessGroup
+    private let handle: ct_gradient_reducer
+
+    /// Hooks every parameter (leaves that require grad) of `buckets`.
+    public init(group: ProcessGroup, buckets: [[Tensor]]) throws {
+        let parameters: [ct_tensor?] = buckets.flatMap { $0.map(\.handle) }
+        let sizes = buckets.map { Int32($0.count) }
+        var out: ct_gradient_reducer?
+        let status = parameters.withUnsafeBufferPointer { parameters in
+            sizes.withUnsafeBufferPointer { sizes in
+                ct_gradient_reducer_create(group.handle, parameters.baseAddress, sizes.baseAddress, Int32(sizes.count), &out)
+            }
+        }
+        guard status == CT_OK, let handle = out else { throw TorchError.last("gradient reducer") }
+        self.group = group
+        self.handle = handle
+    }
+
+    deinit { ct_gradient_reducer_free(handle) }
+
+    /// Arms the hooks for the next backward (DDP's `prepare_for_backward`).
+    public func prepareForBackward() { ct_gradient_reducer_prepare(handle) }
+
+    /// How many buckets' all-reduces have started since `prepareForBackward`.
+    public var launchedBuckets: Int { Int(ct_gradient_reducer_launched(handle)) }
+
+    /// Waits for every bucket's all-reduce (each bounded by the group's timeout) and writes the
+    /// averages into the gradients. Returns the index (in bucket order, flattened) of the first
+    /// parameter that got no gradient in this backward instead, leaving the gradients alone.
+    public func finishBackward() throws -> Int? {
+        var missing: Int32 = -1
+        try check("all_reduce", ct_gradient_reducer_finish(handle, &missing))
+        return missing < 0 ? nil : Int(missing)
+    }
+}

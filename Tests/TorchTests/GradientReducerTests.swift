@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import Torch
+
+/// DDP's overlap: gradient-accumulator hooks launch each bucket's all-reduce during backward.
+@Suite("GradientReducer: all-reduce launched from gradient hooks, during backward")
+struct GradientReducerTests {
+    /// loss = sum(a * x * b): backward produces b's gradient before it reaches a (a's path goes
+    /// through the product), as a later layer's before an earlier one's.
+    struct Step {
+        let a: Tensor, b: Tensor, loss: Tensor
+        init(rank: Int) throws {
+            a = try Tensor([1, 1], shape: [2]).requiresGrad(true)
+            b = try Tensor([3], shape: [1]).requiresGrad(true)
+            let x = try Tensor([Float(rank + 1), Float(2 * (rank + 1))], shape: [2])
+            loss = try (a * x * b).sum()
+        }
+    }
+
+    @Test("2 ranks: the first bucket starts before backward reaches the second; gradients become the ranks' average")
+    func overlapsAndAverages() throws {
+        let master = Ranks.master()
+        let results = Ranks.run(2) { rank in
+            let group = try ProcessGroup(master: master, rank: rank, worldSize: 2, timeout: 30)
+            let step = try Step(rank: rank)
+            let reducer = try GradientReducer(group: group, buckets: [[step.b], [step.a]])
+            // Seen by a's own gradient hook, which runs before a's gradient is accumulated.
+            nonisolated(unsafe) var launchedWhenAArrived = -1
+            let probe = try step.a.registerGradHook { _ in
+                launchedWhenAArrived = reducer.launchedBuckets
+                return nil
+            }
+            reducer.prepareForBackward()
+            try step.loss.backward()
+            let launchedAfterBackward = reducer.launchedBuckets
+            let missing = try reducer.finishBackward()
+            probe.remove()
+            return (launchedWhenAArrived, launchedAfterBackward, missing, try step.a.grad!.floats(), try step.b.grad!.floats())
+        }
+        for (rank, result) in results.enumerated() {
+            let (whenA, afterBackward, missing, a, b) = try result.get()
+            #expect(whenA == 1, "rank \(rank): b's bucket was launched while backward was still on its way to a")
+            #expect(afterBackward == 2, "rank \(rank): both launched by the hooks, before finishBackward")
+            #expect(missing == nil)
+            // Rank r's gradients: b = 3 (r + 1), a = 3 (r + 1) [1, 2]; averaged over r = 0, 1.
+            #expect(b == [4.5], "rank \(rank)")
+            #expect(a == [4.5, 9], "rank \(rank)")
+        }
+    }
+
+    @Test("unarmed, a backward stays local and launches nothing; armed again, the next step reduces")
+    func onlyBetweenPrepareAndFinish() throws {
+        let master = Ranks.master()
+        let results = Ranks.run(2) { rank in
+            let group = try ProcessGroup(master: master, rank: rank, worldSize: 2, timeout: 30)
+            let step = try Step(rank: rank)
+            let reducer = try GradientReducer(group: group, buckets: [[step.b, step.a]])
+            try step.loss.backward(retainGraph: true)
+            let local = (reducer.launchedBuckets, try step.b.grad!.floats())
+            try step.b.setGrad(nil)
+            try step.a.setGrad(nil)
+            reducer.prepareForBackward()
+            try step.loss.backward()
+            _ = try reducer.finishBackward()
+            return (local, try step.b.grad!.floats())
+        }
+        for (rank, result) in results.enumerated() {
+            let ((launched, local), reduced) = try result.get()
+            #expect(launched == 0)
+            #expect(local == [Float(3 * (rank + 1))])
+            #expect(reduced == [4.5])
+        }
+    }
+
+    @Test("a parameter without a gradient is reported, and later buckets wait for it (launch order is bucket order)")
+    func missingGradient() throws {
+        let group = try ProcessGroup(master: Ranks.master(), rank: 0, worldSize: 1, timeout: 10)
+        let step = try Step(rank: 0)
+        let unused = try Tensor([5], shape: [1]).requiresGrad(true)
+        let reducer = try GradientReducer(group: group, buckets: [[step.b], [unused], [step.a]])
+        reducer.prepareForBackward()
+        try step.loss.backward()
+        #expect(reducer.launchedBuckets == 1)
+        #expect(try reducer.finishBackward() == 1)
+    }
+
+    @Test("a tensor that is not a leaf requiring grad is refused")
+    func refusesNonLeaf() throws {
+        let group = try ProcessGroup(master: Ranks.master(), rank: 0, worldSize: 1, timeout: 10)
+        let frozen = try Tensor([1], shape: [1])
+        let error = #expect(throws: TorchError.self) { _ = try GradientReducer(group: group, buckets: [[frozen]]) }
+        #expect(error?.message.contains("is not a leaf that requires grad") == true)
+    }
+}
