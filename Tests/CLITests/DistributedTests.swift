@@ -159,8 +159,10 @@ struct DistributedTests {
 
     static func epochs(forSteps steps: Int, worldSize: Int) -> Int { (steps + Self.steps(worldSize: worldSize) - 1) / Self.steps(worldSize: worldSize) }
 
-    /// The per-step training losses of rank `rank` in a stats file, in step order.
-    static func losses(_ db: String, rank: Int = 0) throws -> [Double] {
+    /// The per-step training losses of rank `rank` in a stats file, in step order
+    /// (nil: the file's own rank, `runs.rank`).
+    static func losses(_ db: String, rank: Int? = nil) throws -> [Double] {
+        let rank = rank.map(String.init) ?? "(SELECT rank FROM runs ORDER BY id DESC LIMIT 1)"
         let text = try SQLiteFile(db).text("""
             SELECT group_concat(printf('%.17g', loss), ',') FROM (SELECT loss FROM batch_metrics WHERE rank = \(rank) ORDER BY batch)
             """)
