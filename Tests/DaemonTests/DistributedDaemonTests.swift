@@ -90,6 +90,26 @@ import Glibc
         #expect((orphan["error"] as? String ?? "").contains("rendezvous"), "\(orphan)")
     }
 
+    /// Specs without a rank: the rendezvous assigns them (0 to the daemon that hosts the store),
+    /// each daemon's run says which it got, and the one that got 0 holds both ranks' rows.
+    @Test func ranksOmittedFromTheSpecsAreAssignedAtTheRendezvous() throws {
+        let master = "127.0.0.1:\(DaemonProcess.freePort())"
+        let pair = try Pair()
+        let spec = Specs.dataParallel(rank: 0, master: master, epochs: 1).replacingOccurrences(of: #""rank":0,"#, with: "")
+        #expect(!spec.contains(#""rank""#))
+        let ids = try pair.submit { _ in spec }
+        let runs = try pair.daemons.enumerated().map { index, daemon in
+            try daemon.waitForRun(ids[index], timeout: 120) { $0["status"] as? String == "finished" }
+        }
+        let ranks = runs.map { $0["rank"] as? Int ?? -1 }
+        #expect(Set(ranks) == [0, 1], "\(runs)")
+        guard let zero = ranks.firstIndex(of: 0), let one = ranks.firstIndex(of: 1) else { return }
+        let gathered = try StatsReader(path: pair.fixtures[zero].databasePath).batchMetrics(run: Int64(ids[zero]), rank: 1).map(\.loss)
+        let losses = try pair.losses(ids)
+        #expect(!gathered.isEmpty && gathered == losses[one])
+        #expect(pair.daemons[one].log.contains("joined as rank 1"), "\(pair.daemons[one].log)")
+    }
+
     /// A cancel on rank 1's daemon stops both ranks after the same batch, and both runs end
     /// `cancelled` (the ranks agree on the stop and on its kind at every batch boundary).
     @Test func aCancelOnOneDaemonCancelsTheRunOnBoth() throws {

@@ -24,11 +24,11 @@ import Testing
         let relative = try c.post("/runs", json: #"{"model":{"arch":"mlp","layers":[784,10]},"data":{"format":"idx","path":"data/fashion"}}"#)
         #expect(relative.status == 400)
         #expect(relative.errorMessage == #"$.data.path: must be an absolute path for the daemon, got "data/fashion""#)
-        // Each machine's daemon trains the rank its spec names: none is assigned at rendezvous yet.
+        // A rank outside the world size is refused before anything is queued.
         let rank = try c.post("/runs", json: spec.replacingOccurrences(
-            of: #""epochs":40"#, with: #""epochs":40,"distributed":{"world_size":2,"master":"127.0.0.1:29500"}"#))
+            of: #""epochs":40"#, with: #""epochs":40,"distributed":{"world_size":2,"rank":2,"master":"127.0.0.1:29500"}"#))
         #expect(rank.status == 400)
-        #expect(rank.errorMessage == "$.train.distributed.rank: is required by the daemon: POST each rank's spec to its machine's daemon")
+        #expect(rank.errorMessage == "$.train.distributed.rank: rank 2 must be in 0..<2 (the world size)", "\(rank.errorMessage)")
         #expect((try c.get("/runs").json["runs"] as? [Any])?.count == 0)
 
         let id = try daemon.submit(spec)

@@ -100,10 +100,6 @@ public final class DaemonCore: Sendable {
     public func submit(spec data: Data) throws -> Int64 {
         let spec = try RunSpec.parse(data)
         try spec.checkHooks(limit: config.maxHooks)
-        // Each machine's daemon trains the rank its spec names; none is assigned at rendezvous yet.
-        if let distributed = spec.train.distributed, distributed.rank == nil {
-            throw SpecError(path: "$.train.distributed.rank", message: "is required by the daemon: POST each rank's spec to its machine's daemon")
-        }
         // A relative path would mean the daemon's working directory (`/` under systemd), which
         // no client chose; `hookd train` keeps relative paths, against the caller's directory.
         for (key, path) in [("$.data.path", spec.data.path), ("$.model.weights", spec.model.weights)] {
@@ -116,6 +112,7 @@ public final class DaemonCore: Sendable {
             throw SpecError(path: "$.model.weights", message: "\(weights): cannot read the file")
         }
         if isShuttingDown { throw DaemonError.shuttingDown }
+        // A rank the rendezvous will assign is recorded when it has (`RunLifecycle`).
         let distributed = spec.train.distributed
         let id = try writer.createRun(name: spec.name, spec: spec.json, rank: distributed?.rank ?? 0, worldSize: distributed?.worldSize ?? 1)
         enqueue(id, resume: false)

@@ -15,25 +15,25 @@ import Torch
 enum RankGroup {
     /// Joins the group, showing phase `rendezvous` on `GET /runs/{id}` while it waits.
     ///
-    /// - Throws: `SpecError` for a spec without a rank (the daemon does not assign ranks),
-    ///   `TorchError` saying why the rendezvous failed (unreachable master, port in use,
-    ///   another world size, the timeout).
+    /// A spec without a rank takes the one the rendezvous assigns (rank 0 for the daemon on the
+    /// master's host, the others in arrival order).
+    ///
+    /// - Throws: `TorchError` saying why the rendezvous failed (unreachable master, port in use,
+    ///   another world size, one process too many, the timeout).
     static func join(_ d: DistributedSpec, runID: Int64, live: LiveState, logger: Logger) throws -> ProcessGroup {
-        guard let rank = d.rank else {
-            throw SpecError(path: "$.train.distributed.rank", message: "is required by the daemon")
-        }
         live.update { $0.progress[runID]?.phase = "rendezvous" }
         live.noteProgress()
-        logger.info("run \(runID) joining its group as rank \(rank) of \(d.worldSize) at \(d.master) (timeout \(d.timeoutSeconds) s)")
+        let asRank = d.rank.map { "as rank \($0)" } ?? "for a rank assigned at the rendezvous"
+        logger.info("run \(runID) joining its group \(asRank) of \(d.worldSize) at \(d.master) (timeout \(d.timeoutSeconds) s)")
         let alive = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "hookd.rendezvous"))
         alive.schedule(deadline: .now() + 1, repeating: 1)
         alive.setEventHandler { live.noteProgress() }
         alive.resume()
         defer { alive.cancel() }
-        let group = try ProcessGroup(master: d.master, rank: rank, worldSize: d.worldSize, timeout: d.timeoutSeconds)
+        let group = try ProcessGroup(master: d.master, rank: d.rank, worldSize: d.worldSize, timeout: d.timeoutSeconds)
         live.update { $0.progress[runID]?.phase = "loading" }
         live.noteProgress()
-        logger.info("run \(runID) joined: all \(d.worldSize) ranks are here")
+        logger.info("run \(runID) joined as rank \(group.rank): all \(d.worldSize) ranks are here")
         return group
     }
 }
