@@ -60,7 +60,6 @@ extension DaemonAPI {
         // The row reads `running` from when training starts; while its job builds, the active
         // run is running all the same.
         let status = core.live.activeRunID == r.id ? live?.status ?? r.status : r.status
-        let spec = try? RunSpec.parse(Data(r.spec.utf8))
         var fields: [(String, JSONOut)] = [
             ("id", .int(r.id)), ("name", .string(r.name)), ("status", .string(status.rawValue)),
             ("created_at", .string(r.createdAt)), ("started_at", .text(r.startedAt)),
@@ -79,7 +78,7 @@ extension DaemonAPI {
             ]
         } else {
             // Not training in this process: what the stats file knows (committed batches).
-            let epochs = spec?.train.epochs
+            let epochs = (try? RunSpec.parse(Data(r.spec.utf8)))?.train.epochs
             var loss: Double?, validLoss: Double?, accuracy: Double?
             if detailed {
                 loss = (try? core.reader.batchMetrics(run: r.id, from: r.batch))?.last?.loss

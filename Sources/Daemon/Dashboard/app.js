@@ -97,9 +97,11 @@ async function selectRun(id) {
   state.epoch = null;
   $('run-title').textContent = `run ${id}`;
   for (const row of $('runs').tBodies[0].rows) row.className = Number(row.dataset.run) === id ? 'selected' : '';
-  showRanks(await api.get(`/runs/${id}`));
+  // The runs list says the run's rank and world size, which every series read below needs.
+  const runs = await loadRuns();
   if (id !== state.run) return;
-  await Promise.all([loadBatches(batchGroup.range), loadEpochs(), loadModel(), loadRuns()]);
+  showRanks(runs.find((run) => run.id === id) ?? {});
+  await Promise.all([loadBatches(batchGroup.range), loadEpochs(), loadModel()]);
 }
 
 // Loss, learning rate, epochs ---------------------------------------------------------------------

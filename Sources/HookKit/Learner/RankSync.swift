@@ -73,11 +73,11 @@ public final class RankSync {
         lastGather = DispatchTime.now()
         guard let frames = try group.gather(frame) else { return }
         for (rank, frame) in frames.enumerated() where rank != 0 {
-            let count = frame.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }
-            guard count <= length else {
+            let count = frame.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            guard count <= UInt64(length) else {
                 throw TorchError("data parallel", "rank \(rank) sent a frame of \(count) bytes in \(length)")
             }
-            try mail?.received(frame[8..<(8 + count)], from: rank)
+            try mail?.received(frame[8..<(8 + Int(count))], from: rank)
         }
     }
 
