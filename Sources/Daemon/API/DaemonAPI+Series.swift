@@ -45,7 +45,8 @@ extension DaemonAPI {
                 }
                 return .json(JSONOut.object([
                     ("run", .int(run)), ("layer", .string(layer)), ("kind", .string(query.kind.rawValue)),
-                    ("rank", .int(rows.first?.rank ?? rank ?? 0)),
+                    // Without rows or `rank`, the rank read is the file's own rank of the run.
+                    ("rank", .int(try rows.first?.rank ?? rank ?? mapping { try core.reader.run(run) }.rank)),
                     ("lo", .number(rows.first?.lo)), ("hi", .number(rows.first?.hi)),
                     ("batch", .array(rows.map { .int($0.batch) })),
                     ("counts", .array(rows.map { .array($0.counts.map { .int($0) }) })),

@@ -94,8 +94,7 @@ public final class DaemonCore: Sendable {
     /// Parses a run spec, stores it as a `queued` run and queues it; returns the run id.
     ///
     /// - Throws: `SpecError` for a bad spec (with its JSON path; a relative `data.path` or
-    ///   `model.weights` too, a weights file the daemon cannot read, a `train.distributed`
-    ///   without `rank`),
+    ///   `model.weights` too, or a weights file the daemon cannot read),
     ///   `DaemonError.shuttingDown`.
     public func submit(spec data: Data) throws -> Int64 {
         let spec = try RunSpec.parse(data)

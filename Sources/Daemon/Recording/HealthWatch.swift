@@ -40,7 +40,7 @@ public final class HealthWatch: LearnerCallback, ActivationStatsSink {
         self.runID = runID
         self.report = report
         self.exchange = exchange
-        rank = Int64(job.learner.rankSync?.group.rank ?? 0)
+        rank = Int64(job.rank)
         stats = job.stats
         job.learner.callbacks.append(self)
         job.stats.sinks.append(self)

@@ -25,7 +25,7 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
         self.writer = writer
         self.runID = runID
         self.job = job
-        rank = Int64(job.learner.rankSync?.group.rank ?? 0)
+        rank = Int64(job.rank)
         job.learner.callbacks.append(self)
         job.stats.sinks.append(self)
     }

@@ -65,6 +65,9 @@ public final class TrainingJob {
         }
     }
 
+    /// The data-parallel rank this job trains (0 for a run that trains alone).
+    public var rank: Int { learner.rankSync?.group.rank ?? 0 }
+
     /// Hooks `path` from the next batch on (call between batches, on the training queue).
     ///
     /// - Throws: `SpecError` when the model has no module at `path`.
