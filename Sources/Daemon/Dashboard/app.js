@@ -205,10 +205,11 @@ function fillSelect(select, values, chosen) {
 }
 
 async function loadLayerStats(range) {
-  const run = state.run, kind = state.kind, layers = state.selected.slice();
+  const run = state.run, kind = state.kind, rank = state.rank, layers = state.selected.slice();
   const series = await Promise.all(layers.map((layer) => api.get(
-    `/stats/${encodeURIComponent(layer)}${api.query({run, kind, rank: state.rank, limit: limits.stats, ...rangeQuery(range)})}`)));
-  if (run !== state.run || kind !== state.kind) return;
+    `/stats/${encodeURIComponent(layer)}${api.query({run, kind, rank, limit: limits.stats, ...rangeQuery(range)})}`)));
+  // A load for another run, kind or rank (the selection changed meanwhile) would draw the wrong rows.
+  if (run !== state.run || kind !== state.kind || rank !== state.rank) return;
   for (const stat of layerStats) {
     charts[stat].keepOnly(layers);
     series.forEach((s, i) => charts[stat].setSeries(layers[i], s.batch, s[stat]));
@@ -248,14 +249,14 @@ async function loadHooks() {
 }
 
 async function loadColorDim(range) {
-  const run = state.run, layer = state.colorDimLayer;
+  const run = state.run, layer = state.colorDimLayer, rank = state.rank;
   if (!layer) {
     colorDim.set([], []);
     $('colordim-note').textContent = 'No histogram hook on this run: attach one (stats "histogram") to see the colorful dimension.';
     return;
   }
-  const data = await api.get(`/histograms/${encodeURIComponent(layer)}${api.query({run, kind: state.kind, rank: state.rank, limit: limits.histograms, ...rangeQuery(range)})}`);
-  if (run !== state.run || layer !== state.colorDimLayer) return;
+  const data = await api.get(`/histograms/${encodeURIComponent(layer)}${api.query({run, kind: state.kind, rank, limit: limits.histograms, ...rangeQuery(range)})}`);
+  if (run !== state.run || layer !== state.colorDimLayer || rank !== state.rank) return;
   colorDim.set(data.batch, data.counts);
   $('colordim-range').textContent = data.lo === null ? '0, 10' : `${data.lo}, ${data.hi}`;
   describeColorDim();
@@ -365,6 +366,9 @@ function setUp() {
   });
   $('rank').addEventListener('change', () => {
     state.rank = Number($('rank').value);
+    // The other rank's points go at once: live rows of this rank must not join them meanwhile.
+    for (const stat of layerStats) charts[stat].keepOnly([]);
+    colorDim.set([], []);
     loadBatches(batchGroup.range).catch((e) => report('rank', e));
     loadLayerStats(layerGroup.range).catch((e) => report('rank', e));
     loadColorDim(layerGroup.range).catch((e) => report('rank', e));
