@@ -78,11 +78,13 @@ let package = Package(
         .target(name: "SocketSupport", path: "Tests/SocketSupport"),
         // A free TCP port for tests whose processes meet at a rendezvous port.
         .target(name: "TestPorts", path: "Tests/TestPorts"),
+        // The ranks of a process group on threads of one test process (Torch and HookKit tests).
+        .target(name: "TestRanks", dependencies: ["Torch", "TestPorts"], path: "Tests/TestRanks"),
 
-        .testTarget(name: "TorchTests", dependencies: ["Torch", "Statistics", "TestPorts"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TorchTests", dependencies: ["Torch", "Statistics", "TestRanks"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HealthTests", dependencies: ["Health", "Statistics"]),
-        .testTarget(name: "HookKitTests", dependencies: ["HookKit", "Statistics", "Health"]),
+        .testTarget(name: "HookKitTests", dependencies: ["HookKit", "Statistics", "Health", "TestRanks"]),
         .testTarget(name: "StatsStoreTests", dependencies: ["StatsStore", "Statistics", "Rendering", "SVGInspection"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Platform", "SocketSupport"]),

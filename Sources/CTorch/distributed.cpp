@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -176,16 +177,37 @@ int ct_barrier(ct_process_group g) {
     })
 }
 
-int ct_all_reduce_max_i64(ct_process_group g, int64_t *values, int count) {
+/// An all-reduce of int64 maxima under way: its values live here (Gloo works on them in place)
+/// until it is waited for; freeing it before then leaves them to the work, which holds them too.
+struct ct_max_reduction_s {
+    ct_process_group group;
+    at::Tensor values;
+    c10::intrusive_ptr<c10d::Work> work;
+};
+
+int ct_all_reduce_max_i64_start(ct_process_group g, const int64_t *values, int count, ct_max_reduction *out) {
     CT_TRY({
-        if (count == 0) return CT_OK;
-        std::vector<at::Tensor> one{at::from_blob(values, {count}, at::kLong)};
+        if (count < 1) throw std::invalid_argument("an all-reduce needs at least one value");
+        auto reduction = std::make_unique<ct_max_reduction_s>();
+        reduction->group = g;
+        reduction->values = at::from_blob(const_cast<int64_t *>(values), {count}, at::kLong).clone();
+        std::vector<at::Tensor> one{reduction->values};
         c10d::AllreduceOptions options;
         options.reduceOp = c10d::ReduceOp::MAX;
         options.timeout = g->timeout;
-        run_collective(g, "all_reduce", [&] { return g->group->allreduce(one, options); });
+        reduction->work = g->group->allreduce(one, options);
+        *out = reduction.release();
     })
 }
+
+int ct_max_reduction_wait(ct_max_reduction r, int64_t *values) {
+    CT_TRY({
+        run_collective(r->group, "all_reduce", [&] { return r->work; });
+        std::memcpy(values, r->values.data_ptr<int64_t>(), size_t(r->values.numel()) * sizeof(int64_t));
+    })
+}
+
+void ct_max_reduction_free(ct_max_reduction r) { delete r; }
 
 int ct_gather_bytes(ct_process_group g, const uint8_t *data, int64_t length, uint8_t *out) {
     CT_TRY({

@@ -3,12 +3,18 @@
 // backward; once every parameter of a bucket is ready (and every earlier bucket is launched, so
 // all ranks launch in the same order) the bucket's all-reduce starts on Gloo's threads while
 // backward goes on. finish waits for them all before the optimizer step.
+//
+// The last bucket may also carry a few int64s per rank (the side values): the ranks' per-batch
+// agreement rides on the gradients' all-reduce instead of costing a collective of its own. Each
+// rank writes its values into its own slots, zeros elsewhere, so the sum gives every rank every
+// rank's values exactly (one term per slot; each int64 as two floats of 24 bits).
 #include "process_group.hpp"
 
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/utils/lambda_post_hook.h>
 #include <torch/csrc/autograd/variable.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -44,6 +50,14 @@ struct ct_gradient_reducer_s {
     std::vector<std::pair<std::shared_ptr<torch::autograd::Node>, uintptr_t>> hooks;
     std::mutex mutex;
     size_t next_bucket = 0;
+    /// Side values per rank, in slots after the last bucket's gradients (0: none).
+    int side_count = 0;
+    int64_t side_offset = 0;
+    /// What this rank sends with the next launch of the last bucket, once.
+    std::vector<int64_t> side_outgoing;
+    bool side_staged = false;
+    /// Whether the last finished step carried side values (then readable with side_maxima).
+    bool side_carried = false;
     /// Armed by prepare, as DDP's prepare_for_backward: a backward outside a training step
     /// launches nothing.
     bool expecting = false;
@@ -59,6 +73,25 @@ struct ct_gradient_reducer_s {
         }
         for (auto &slot : slots) slot.ready = false;
         next_bucket = 0;
+        side_carried = false;
+    }
+
+    static constexpr int64_t side_bits = 24;
+
+    /// This rank's side values into its slots of the last bucket (after its scaling), zeros in
+    /// the others' slots; `side_carried` says whether any were sent.
+    void write_side(at::Tensor &flat) {
+        if (side_count == 0) return;
+        at::Tensor side = flat.narrow(0, side_offset, int64_t(group->world_size) * side_count * 2);
+        side.zero_();
+        side_carried = side_staged;
+        if (!side_staged) return;
+        auto *values = side.data_ptr<float>() + int64_t(group->rank) * side_count * 2;
+        for (int i = 0; i < side_count; ++i) {
+            values[2 * i] = float(side_outgoing[i] >> side_bits);
+            values[2 * i + 1] = float(side_outgoing[i] & ((int64_t(1) << side_bits) - 1));
+        }
+        side_staged = false;
     }
 
     /// DDP's mark_variable_ready: the gradient goes into its bucket now, while backward runs.
@@ -86,9 +119,23 @@ struct ct_gradient_reducer_s {
             Bucket &bucket = buckets[next_bucket];
             // DDP divides before summing (grad * (1 / world_size) into the bucket).
             bucket.flat.mul_(1.0 / double(group->world_size));
+            if (next_bucket + 1 == buckets.size()) write_side(bucket.flat);
             std::vector<at::Tensor> one{bucket.flat};
             bucket.work = group->group->allreduce(one, options);
         }
+    }
+
+    /// The largest of the ranks' side values at each position, from the last finished step.
+    std::vector<int64_t> side_maxima() const {
+        std::vector<int64_t> maxima(side_count, 0);
+        const float *all = buckets.back().flat.data_ptr<float>() + side_offset;
+        for (int rank = 0; rank < group->world_size; ++rank) {
+            for (int i = 0; i < side_count; ++i) {
+                const float *v = all + (int64_t(rank) * side_count + i) * 2;
+                maxima[i] = std::max(maxima[i], (int64_t(v[0]) << side_bits) + int64_t(v[1]));
+            }
+        }
+        return maxima;
     }
 
     /// Index of the first parameter that got no gradient, or -1 once every bucket is reduced and
@@ -102,6 +149,7 @@ struct ct_gradient_reducer_s {
         at::NoGradGuard no_grad;
         for (auto &bucket : buckets) {
             ctorch::run_collective(group, "all_reduce", [&] { return bucket.work; });
+            // The side slots after the last bucket's gradients stay in its flat buffer.
             for (size_t i = 0; i < bucket.parameters.size(); ++i) {
                 at::Tensor &gradient = bucket.parameters[i].mutable_grad();
                 gradient.copy_(bucket.flat.narrow(0, bucket.offsets[i], gradient.numel()).view(gradient.sizes()));
@@ -114,9 +162,11 @@ struct ct_gradient_reducer_s {
 namespace {
 
 ct_gradient_reducer make_reducer(ct_process_group g, const ct_tensor *parameters, const int *bucket_sizes,
-                                 int bucket_count) {
+                                 int bucket_count, int side_count) {
+    if (side_count < 0) throw std::invalid_argument("gradient reducer: negative side value count");
     auto reducer = std::make_unique<ct_gradient_reducer_s>();
     reducer->group = g;
+    reducer->side_count = side_count;
     size_t next = 0;
     for (int b = 0; b < bucket_count; ++b) {
         Bucket bucket;
@@ -133,6 +183,13 @@ ct_gradient_reducer make_reducer(ct_process_group g, const ct_tensor *parameters
             elements += parameter.numel();
         }
         if (bucket.parameters.empty()) throw std::invalid_argument("gradient reducer: empty bucket");
+        if (b + 1 == bucket_count && side_count > 0) {
+            if (bucket.parameters[0].scalar_type() != at::kFloat) {
+                throw std::invalid_argument("gradient reducer: side values ride on a float32 bucket");
+            }
+            reducer->side_offset = elements;
+            elements += int64_t(g->world_size) * side_count * 2;
+        }
         bucket.flat = at::zeros({elements}, bucket.parameters[0].options().requires_grad(false));
         reducer->buckets.push_back(std::move(bucket));
     }
@@ -156,8 +213,31 @@ ct_gradient_reducer make_reducer(ct_process_group g, const ct_tensor *parameters
 extern "C" {
 
 int ct_gradient_reducer_create(ct_process_group g, const ct_tensor *parameters, const int *bucket_sizes,
-                               int bucket_count, ct_gradient_reducer *out) {
-    CT_TRY(*out = make_reducer(g, parameters, bucket_sizes, bucket_count))
+                               int bucket_count, int side_count, ct_gradient_reducer *out) {
+    CT_TRY(*out = make_reducer(g, parameters, bucket_sizes, bucket_count, side_count))
+}
+
+int ct_gradient_reducer_send_side(ct_gradient_reducer r, const int64_t *values) {
+    CT_TRY({
+        std::lock_guard<std::mutex> lock(r->mutex);
+        if (r->side_count == 0) throw std::invalid_argument("gradient reducer: made without side values");
+        for (int i = 0; i < r->side_count; ++i) {
+            if (values[i] < 0 || values[i] >= (int64_t(1) << (2 * ct_gradient_reducer_s::side_bits))) {
+                throw std::invalid_argument("gradient reducer: side value " + std::to_string(values[i]) +
+                                            " is outside 0..<2^48");
+            }
+        }
+        r->side_outgoing.assign(values, values + r->side_count);
+        r->side_staged = true;
+    })
+}
+
+int ct_gradient_reducer_side_maxima(ct_gradient_reducer r, int64_t *values) {
+    std::lock_guard<std::mutex> lock(r->mutex);
+    if (!r->side_carried) return 0;
+    const std::vector<int64_t> maxima = r->side_maxima();
+    std::copy(maxima.begin(), maxima.end(), values);
+    return 1;
 }
 
 void ct_gradient_reducer_free(ct_gradient_reducer r) { delete r; }

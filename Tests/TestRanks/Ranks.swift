@@ -5,8 +5,8 @@ import Torch
 
 /// Runs `count` ranks of a process group on their own threads in this process (Gloo connects them
 /// over loopback sockets as it would separate processes) and returns each rank's outcome.
-enum Ranks {
-    static func run<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<T, Error>] {
+public enum Ranks {
+    public static func run<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<T, Error>] {
         let results = Mutex<[Int: Result<T, Error>]>([:])
         let done = DispatchGroup()
         for rank in 0..<count {
@@ -23,5 +23,5 @@ enum Ranks {
         return results.withLock { r in (0..<count).map { r[$0]! } }
     }
 
-    static func master() -> ProcessGroup.Master { .init(host: "127.0.0.1", port: FreePort.pick()) }
+    public static func master() -> ProcessGroup.Master { .init(host: "127.0.0.1", port: FreePort.pick()) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestRanks
 @testable import Torch
 
 /// DDP's overlap: gradient-accumulator hooks launch each bucket's all-reduce during backward.
@@ -82,6 +83,50 @@ struct GradientReducerTests {
         try step.loss.backward()
         #expect(reducer.launchedBuckets == 1)
         #expect(try reducer.finishBackward() == 1)
+    }
+
+    @Test("side values ride on the last bucket: every rank gets every rank's largest, exactly, and the gradients stay the average")
+    func sideValues() throws {
+        let master = Ranks.master()
+        let results = Ranks.run(2) { rank in
+            let group = try ProcessGroup(master: master, rank: rank, worldSize: 2, timeout: 30)
+            let step = try Step(rank: rank)
+            let reducer = try GradientReducer(group: group, buckets: [[step.b], [step.a]], sideValueCount: 3)
+            // Past 2^24 (a float's exact integers) and near 2^48, the largest allowed.
+            let big: Int64 = (1 << 48) - 1 - Int64(rank)
+            try reducer.sendSideValues([Int64(rank + 1), (1 << 40) + Int64(rank), rank == 0 ? big : 0])
+            reducer.prepareForBackward()
+            try step.loss.backward(retainGraph: true)
+            _ = try reducer.finishBackward()
+            let carried = reducer.receivedSideValues()
+            let gradients = (try step.a.grad!.floats(), try step.b.grad!.floats())
+            // The next step sends nothing: nothing is received.
+            try step.a.setGrad(nil)
+            try step.b.setGrad(nil)
+            reducer.prepareForBackward()
+            try step.loss.backward()
+            _ = try reducer.finishBackward()
+            return (carried, gradients, reducer.receivedSideValues() == nil)
+        }
+        for (rank, result) in results.enumerated() {
+            let (carried, gradients, nothingAfter) = try result.get()
+            #expect(carried == [2, (1 << 40) + 1, (1 << 48) - 1], "rank \(rank)")
+            #expect(gradients.0 == [4.5, 9] && gradients.1 == [4.5], "rank \(rank)")
+            #expect(nothingAfter, "rank \(rank)")
+        }
+    }
+
+    @Test("side values outside 0..<2^48 are refused, and so are side values on a reducer made without them")
+    func sideValuesRefused() throws {
+        let group = try ProcessGroup(master: Ranks.master(), rank: 0, worldSize: 1, timeout: 10)
+        let step = try Step(rank: 0)
+        let reducer = try GradientReducer(group: group, buckets: [[step.b, step.a]], sideValueCount: 1)
+        for value: Int64 in [-1, 1 << 48] {
+            let error = #expect(throws: TorchError.self) { try reducer.sendSideValues([value]) }
+            #expect(error?.message.contains("outside 0..<2^48") == true)
+        }
+        let plain = try GradientReducer(group: group, buckets: [[try Tensor([1], shape: [1]).requiresGrad(true)]])
+        #expect(plain.receivedSideValues() == nil)
     }
 
     @Test("a tensor that is not a leaf requiring grad is refused")

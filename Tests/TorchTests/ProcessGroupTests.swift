@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestRanks
 import Torch
 
 @Suite("ProcessGroup: c10d TCPStore + Gloo collectives between real ranks")

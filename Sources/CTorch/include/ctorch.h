@@ -255,10 +255,17 @@ int ct_process_group_size(ct_process_group g);
 /// the order backward produces them) copy each gradient, times 1 / world size, into its bucket's
 /// flat buffer as it is ready, and launch the bucket's all-reduce once the bucket is full and every
 /// earlier one is launched, while backward goes on. Hooks fire only between prepare and finish.
-/// `g` must outlive the reducer; freeing it removes the hooks.
+/// `g` must outlive the reducer; freeing it removes the hooks. With `side_count` > 0 the last
+/// bucket (float32) also carries that many int64s per rank (`ct_gradient_reducer_send_side`).
 typedef struct ct_gradient_reducer_s *ct_gradient_reducer;
 int ct_gradient_reducer_create(ct_process_group g, const ct_tensor *parameters, const int *bucket_sizes,
-                               int bucket_count, ct_gradient_reducer *out);
+                               int bucket_count, int side_count, ct_gradient_reducer *out);
+/// Stages this rank's `side_count` values (each in 0..<2^48) for the next step's all-reduce of
+/// the last bucket: they travel with the gradients, no collective of their own.
+int ct_gradient_reducer_send_side(ct_gradient_reducer r, const int64_t *values);
+/// After finish: 1 and the largest of the ranks' side values at each position when the step
+/// carried them (this rank staged some before it), else 0 and `values` untouched.
+int ct_gradient_reducer_side_maxima(ct_gradient_reducer r, int64_t *values);
 void ct_gradient_reducer_free(ct_gradient_reducer r);
 /// Arms the hooks for the next backward (DDP's prepare_for_backward).
 void ct_gradient_reducer_prepare(ct_gradient_reducer r);
@@ -275,9 +282,16 @@ int ct_broadcast(ct_process_group g, const ct_tensor *tensors, int count, int ro
 int ct_all_reduce(ct_process_group g, const ct_tensor *tensors, int count, bool average);
 /// Returns once every rank has called it (or fails at the timeout).
 int ct_barrier(ct_process_group g);
-/// The largest of every rank's `values[i]`, for each of `count` int64s, in place (one collective):
-/// how the ranks agree on a stop and on the size of what they send rank 0.
-int ct_all_reduce_max_i64(ct_process_group g, int64_t *values, int count);
+/// An all-reduce of int64 maxima started on Gloo's threads (`ct_all_reduce_max_i64_start`).
+typedef struct ct_max_reduction_s *ct_max_reduction;
+/// Starts the collective that gives every rank the largest of every rank's `values[i]`, for each
+/// of `count` (at least 1) int64s; the values are copied, the caller goes on. How the ranks agree
+/// on a stop and on the size of what they send rank 0, without waiting for each other each batch.
+int ct_all_reduce_max_i64_start(ct_process_group g, const int64_t *values, int count, ct_max_reduction *out);
+/// Waits for the collective (at most the group's timeout) and writes its `count` maxima to `values`.
+int ct_max_reduction_wait(ct_max_reduction r, int64_t *values);
+/// Frees `r`, waited for or not (an unfinished collective keeps its own copy of the values).
+void ct_max_reduction_free(ct_max_reduction r);
 /// Gathers `length` bytes from every rank (each passes the same length) into rank 0's `out`,
 /// `world size * length` bytes in rank order; `out` is not touched on the other ranks.
 int ct_gather_bytes(ct_process_group g, const uint8_t *data, int64_t length, uint8_t *out);

@@ -79,13 +79,15 @@ public final class ProcessGroup {
         try check("barrier", ct_barrier(handle))
     }
 
-    /// The largest value over all ranks at each position (one collective).
+    /// The largest value over all ranks at each position (one collective; at least one value).
     public func allReduceMax(_ values: [Int64]) throws -> [Int64] {
-        var result = values
-        try result.withUnsafeMutableBufferPointer { buffer in
-            try check("all_reduce", ct_all_reduce_max_i64(handle, buffer.baseAddress, Int32(buffer.count)))
-        }
-        return result
+        try startAllReduceMax(values).wait()
+    }
+
+    /// Starts `allReduceMax` on Gloo's threads and returns at once: the next collectives may be
+    /// called before it is waited for (each rank still starts them all in the same order).
+    public func startAllReduceMax(_ values: [Int64]) throws -> MaxReduction {
+        try MaxReduction(group: self, values: values)
     }
 
     /// Every rank's `bytes`, on rank 0 in rank order (nil on the others). Every rank passes the
