@@ -65,9 +65,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Benchmark: switch the training-health rules on and off every N batches (needs --db) and report their overhead.")
     var healthAB: Int?
 
+    @Option(help: "Benchmark (data-parallel): overlap the ranks' per-batch agreement with the next batch, or wait for it at once, every N batches, and report what the overlap saves.")
+    var syncAB: Int?
+
     func validate() throws {
         guard healthAB == nil || (db != nil && hooksAB == nil && storeAB == nil) else {
             throw ValidationError("--health-ab needs --db (the rules judge the recorded batches) and no other A/B")
+        }
+        guard syncAB == nil || (hooksAB == nil && storeAB == nil && healthAB == nil) else {
+            throw ValidationError("--sync-ab is one A/B; it cannot be combined with --hooks-ab, --store-ab or --health-ab")
         }
         guard (0...3600).contains(statsRetrySeconds) else {
             throw ValidationError("--stats-retry-seconds must be between 0 and 3600, not \(statsRetrySeconds)")
@@ -94,8 +100,15 @@ struct TrainCommand: ParsableCommand {
             if let weights = job.weights { FileHandle.standardError.write(Data("hookd train: weights: \(weights)\n".utf8)) }
             job.learner.callbacks.append(ProgressReporter())
             let stats = job.stats
-            let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB ?? storeAB ?? healthAB,
+            let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB ?? storeAB ?? healthAB ?? syncAB,
                                        toggle: hooksAB != nil ? { stats.isEnabled = $0 } : nil)
+            if syncAB != nil {
+                guard let sync = job.learner.rankSync else {
+                    throw ValidationError("--sync-ab measures a data-parallel run: give --world-size (2 or more), --rank and --master")
+                }
+                // "On" is the overlap: the feature whose cost (a negative overhead: its saving) is reported.
+                probe.toggle = { sync.waitsEveryBatch = !$0 }
+            }
             if healthAB != nil {
                 // The run's watch is made once training starts; the toggle finds it among the callbacks.
                 let learner = job.learner

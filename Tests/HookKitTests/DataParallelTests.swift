@@ -17,6 +17,18 @@ struct DataParallelTests {
         #expect(paths(1) == [["3.bias"], ["3.weight"], ["1.bias"], ["1.weight"]])
     }
 
+    @Test("the first bucket is small, as DDP's (1 MiB), so the MLP's first layer weight travels alone, last")
+    func smallFirstBucket() throws {
+        let model = try mlp(layers: [784, 512, 256, 10])  // 1.weight 1.6 MB; the rest 0.53 MB
+        let parameters = Array(model.namedParameters().reversed())
+        let buckets = DataParallel.buckets(of: parameters, capacity: DataParallel.defaultBucketBytes,
+                                           firstCapacity: DataParallel.firstBucketBytes)
+        #expect(buckets.map { $0.map(\.path) } == [["5.bias", "5.weight", "3.bias", "3.weight", "1.bias"], ["1.weight"]])
+        // The later caps stay DDP's 25 MiB: what follows the first bucket goes together.
+        let wide = DataParallel.buckets(of: parameters, capacity: DataParallel.defaultBucketBytes, firstCapacity: 40)
+        #expect(wide.map { $0.map(\.path) } == [["5.bias"], ["5.weight", "3.bias", "3.weight", "1.bias", "1.weight"]])
+    }
+
     @Test("one dtype per bucket")
     func dtypes() throws {
         let a = try Tensor([1, 2], shape: [2]), b = try Tensor(int64: [3], shape: [1]), c = try Tensor([4], shape: [1])

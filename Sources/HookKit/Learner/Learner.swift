@@ -19,6 +19,10 @@ public final class Learner {
     public var callbacks: [LearnerCallback] = []
     /// Set from any thread to stop at the next batch boundary; `fit` then returns early.
     public let stopSignal = StopSignal()
+    /// A planned end: the fit stops once `position.iteration` reaches it (`--max-batches`).
+    /// Unlike a stop signal it is known ahead, so every rank of a data-parallel run stops
+    /// exactly there; a signal stops them a batch after the request at most.
+    public var stopAtIteration: Int?
     /// A data-parallel run's agreement at every batch boundary (`TrainingJob` sets it): a stop
     /// asked on any rank, or a failure of any rank, then ends every rank at the same batch.
     public var rankSync: RankSync?
@@ -68,6 +72,7 @@ public final class Learner {
         history = []
         pendingFailure = nil
         agreedStop = false
+        rankSync?.beginFit()
         try each { try $0.beginFit(self) }
         var failure: Error?
         do {
@@ -90,19 +95,24 @@ public final class Learner {
         return history
     }
 
-    /// Whether the last fit stopped early through `stopSignal` (on any rank, with a `rankSync`).
+    /// Whether the last fit stopped early through `stopSignal` or `stopAtIteration` (on any
+    /// rank, with a `rankSync`).
     public var wasStopped: Bool { stopsHere }
 
     /// Ends the fit with `error` at the end of the current batch, after every callback's
-    /// `endBatch` and, in a data-parallel run, after the ranks agreed (so every rank ends there
-    /// and the batch's statistics reach rank 0). The first failure of a batch wins.
+    /// `endBatch`; in a data-parallel run at the end of the next batch, once the ranks have
+    /// agreed (`RankSync`), so every rank ends there and the statistics reach rank 0. The first
+    /// failure wins.
     public func failAtBatchEnd(_ error: Error) {
         if pendingFailure == nil { pendingFailure = error }
     }
 
     /// Whether the fit stops at this batch boundary: when asked to, or in a data-parallel run
     /// when the ranks agreed to, whenever each rank's own request arrived.
-    private var stopsHere: Bool { rankSync == nil ? stopSignal.isRequested : agreedStop }
+    private var stopsHere: Bool {
+        guard rankSync == nil else { return agreedStop }
+        return stopSignal.isRequested || stopAtIteration.map { position.iteration >= $0 } ?? false
+    }
 
     /// One epoch: training batches from `skip` on, then validation. Nil when stopped mid-epoch.
     private func runEpoch(_ epoch: Int, skippingFirst skip: Int) throws -> EpochMetrics? {
@@ -179,11 +189,14 @@ public final class Learner {
         return (lossSum / Double(count), correct / Double(count))
     }
 
-    /// The end of a batch for good: the ranks agree (stop, failure, rows for rank 0), then a
-    /// pending failure ends the fit.
+    /// The end of a batch for good: a pending failure ends the fit, in a data-parallel run once
+    /// the ranks have agreed on it (with stops and rows for rank 0).
     private func settleBatch() throws {
-        if let rankSync { agreedStop = try rankSync.agree(self, failure: pendingFailure) }
-        if let pendingFailure { throw pendingFailure }
+        if let rankSync {
+            agreedStop = try rankSync.agree(self, failure: pendingFailure)
+        } else if let pendingFailure {
+            throw pendingFailure
+        }
     }
 
     private func each(_ body: (LearnerCallback) throws -> Void) throws {

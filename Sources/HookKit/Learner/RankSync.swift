@@ -1,14 +1,26 @@
 import Dispatch
 import Torch
 
-/// Where the ranks of a data-parallel run agree, once per batch, after every callback's
+/// Where the ranks of a data-parallel run agree at every batch's end, after every callback's
 /// `endBatch`: one small all-reduce (the largest of each rank's flags) says whether the fit
-/// stops here, whether a rank failed, and how many bytes the ranks hold for rank 0.
+/// stops, whether a rank failed, and how many bytes the ranks hold for rank 0.
 ///
-/// - A stop asked on any rank (SIGTERM, cancel, `--max-batches`) stops every rank after the same
-///   batch, whenever each rank's own request arrived, so a restart resumes them all alike.
-/// - A rank that fails at a batch's end (a health rule's `stop`, a non-finite loss) ends every
-///   rank there: it throws its own error, the others one naming it.
+/// The agreement costs no collective of its own on most batches: a batch's flags travel with
+/// the next batch's gradient all-reduce (side values of `DataParallel`'s last bucket; without
+/// one, an all-reduce of their own during the next batch), and are read at that batch's end.
+/// Waited for at its own batch's end, a separate all-reduce cost about 4% of a step on 2 shared
+/// cores (`hookd train --sync-ab`, BENCHMARKS.md). What it says is acted on then, on every rank
+/// alike; it is waited for at once only when every rank knows to: at a fit's first batch, at an
+/// epoch's last, and at the batch after one whose agreement asked for it (a stop, a failure,
+/// rows due at rank 0, a planned end).
+///
+/// - A stop asked on any rank (SIGTERM, cancel) stops every rank after the same batch: the
+///   first batch end after every rank has heard of it, one batch after the request at most. A
+///   planned end (`Learner.stopAtIteration`, `--max-batches`) is known a batch ahead and stops
+///   every rank exactly there.
+/// - A rank that fails at a batch's end (a health rule's `stop`, a non-finite loss) trains the
+///   next batch like the others, then every rank ends: it throws its own error, the others one
+///   naming it.
 /// - Rank 0 gathers the others' bytes (`mail`: their statistics) at most every
 ///   `gatherInterval` seconds, at the last batch of every epoch, and when the fit stops or
 ///   fails, so its stats file holds every rank's rows at each of those points.
@@ -25,41 +37,106 @@ public final class RankSync {
     public var localStopCode: (() -> Int64)?
     /// The stop the ranks agreed on at the last batch boundary (0: none).
     public private(set) var agreedStopCode: Int64 = 0
+    /// Waits for every agreement at its own batch's end, as before the overlap: a stop or a
+    /// failure then ends every rank at that very batch, for one more meeting of the ranks per
+    /// step. What `hookd train --sync-ab` switches, to measure the overlap.
+    public var waitsEveryBatch = false
     public static let stopCode: Int64 = 1
     public static let cancelCode: Int64 = 2
+    /// This fit's agreements that were waited for at the end of their own batch; the others
+    /// ran during the next batch.
+    public private(set) var agreementsWaitedAtOnce = 0
+    /// The gradient reducer whose all-reduce carries the flags (`DataParallel` sets it).
+    var carrier: GradientReducer?
+    /// How the last batch's flags travel during this batch.
+    private enum InFlight {
+        /// With this batch's gradients (`carrier`).
+        case withGradients
+        /// In an all-reduce of their own.
+        case alone(MaxReduction)
+    }
+    private var inFlight: InFlight?
+    /// Whether this batch's agreement is waited for at its end: the fit's first batch, or the
+    /// last agreement, waited for at once, said a planned end comes next.
+    private var waitsAtOnce = true
 
     public init(group: ProcessGroup) {
         self.group = group
     }
 
-    /// Agrees on the end of the current batch; returns whether every rank stops after it.
+    /// A new fit: its first agreement is waited for at once, and nothing of the last fit is pending.
+    func beginFit() {
+        inFlight = nil
+        waitsAtOnce = true
+        agreedStopCode = 0
+        agreementsWaitedAtOnce = 0
+    }
+
+    /// Ends the current batch on this rank; returns whether every rank stops after it.
     ///
-    /// - Parameter failure: this rank's reason to end the fit at this batch, if any.
-    /// - Throws: when a rank failed (the caller throws its own `failure`), or when a collective
-    ///   does (a rank died or did not answer within the group's timeout).
+    /// - Parameter failure: this rank's reason to end the fit, if any.
+    /// - Throws: once the ranks have agreed that a rank failed: `failure` on that rank, an error
+    ///   naming it on the others; or when a collective fails (a rank died or did not answer
+    ///   within the group's timeout).
     func agree(_ learner: Learner, failure: Error?) throws -> Bool {
+        let endOfEpoch = learner.position.batch + 1 >= learner.data.train.batchCount
+        var atOnce = waitsEveryBatch || waitsAtOnce || endOfEpoch
+        if let previous = inFlight {
+            inFlight = nil
+            let flags = Flags(try values(of: previous))
+            if !flags.collects { mail?.discard() }
+            atOnce = atOnce || flags.asksToWait
+        }
+        waitsAtOnce = false
+        let mine = localFlags(learner, failure: failure)
+        guard atOnce else {
+            if let carrier, carrier.sideValueCount == Flags.count {
+                try carrier.sendSideValues(mine.values)
+                inFlight = .withGradients
+            } else {
+                inFlight = .alone(try group.startAllReduceMax(mine.values))
+            }
+            return false
+        }
+        let agreed = Flags(try group.allReduceMax(mine.values))
+        agreementsWaitedAtOnce += 1
+        agreedStopCode = agreed.stopCode
+        waitsAtOnce = agreed.endsNext
+        if !agreed.collects {
+            mail?.discard()
+        } else if agreed.pending > 0, agreed.gatherDue || agreed.stops || agreed.failedRank != nil || endOfEpoch {
+            try gather(length: agreed.pending)
+        }
+        if let failure, agreed.failedRank != nil { throw failure }
+        if let failedRank = agreed.failedRank {
+            throw TorchError("data parallel", "rank \(failedRank) of \(group.worldSize) failed, so every rank stops after batch \(learner.position.iteration) (its error is in its own log and status)")
+        }
+        return agreed.stops
+    }
+
+    private func values(of previous: InFlight) throws -> [Int64] {
+        switch previous {
+        case .alone(let reduction):
+            return try reduction.wait()
+        case .withGradients:
+            guard let values = carrier?.receivedSideValues() else {
+                throw TorchError("data parallel", "the ranks' agreement did not travel with this batch's gradients (was backward skipped?)")
+            }
+            return values
+        }
+    }
+
+    private func localFlags(_ learner: Learner, failure: Error?) -> Flags {
         let rank = group.rank
         let collects = rank == 0 && (mail?.collects ?? false)
-        let due = collects && seconds(since: lastGather) >= gatherInterval
-        let agreed = try group.allReduceMax([
-            localStopCode?() ?? (learner.stopSignal.isRequested ? Self.stopCode : 0),
-            failure != nil ? Int64(rank + 1) : 0,
-            due ? 1 : 0,
-            collects ? 1 : 0,
-            rank == 0 ? 0 : Int64(mail?.pendingCount ?? 0),
-        ])
-        agreedStopCode = agreed[0]
-        let stop = agreed[0] != 0, failedRank = Int(agreed[1]) - 1
-        let endOfEpoch = learner.position.batch + 1 >= learner.data.train.batchCount
-        if agreed[3] == 0 {
-            mail?.discard()
-        } else if agreed[4] > 0, agreed[2] != 0 || stop || failedRank >= 0 || endOfEpoch {
-            try gather(length: Int(agreed[4]))
-        }
-        if failedRank >= 0, failure == nil {
-            throw TorchError("data parallel", "rank \(failedRank) of \(group.worldSize) failed at batch \(learner.position.iteration), so every rank stops there (its error is in its own log and status)")
-        }
-        return stop
+        let plannedEnd = learner.stopAtIteration
+        let plannedHere = plannedEnd.map { learner.position.iteration + 1 >= $0 } ?? false
+        var stop = localStopCode?() ?? (learner.stopSignal.isRequested ? Self.stopCode : 0)
+        if plannedHere { stop = max(stop, Self.stopCode) }
+        return Flags(stopCode: stop, failedRank: failure != nil ? rank : nil,
+                     gatherDue: collects && seconds(since: lastGather) >= gatherInterval, collects: collects,
+                     pending: rank == 0 ? 0 : mail?.pendingCount ?? 0,
+                     endsNext: plannedEnd.map { learner.position.iteration + 2 >= $0 } ?? false)
     }
 
     /// One gather of every rank's waiting bytes, each framed as its length (8 bytes, little
@@ -83,5 +160,45 @@ public final class RankSync {
 
     private func seconds(since start: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    /// What one rank says at a batch's end, and, all-reduced, what the ranks agreed (the largest
+    /// of each value over the ranks).
+    struct Flags {
+        /// How many int64s travel (`values`).
+        static let count = 6
+        var stopCode: Int64
+        var failedRank: Int?
+        /// Rank 0's stats want the others' rows now.
+        var gatherDue: Bool
+        /// Rank 0 keeps the others' rows at all.
+        var collects: Bool
+        /// The most bytes a rank holds for rank 0.
+        var pending: Int
+        /// A planned end comes after the next batch: its agreement is waited for at once.
+        var endsNext: Bool
+
+        init(stopCode: Int64, failedRank: Int?, gatherDue: Bool, collects: Bool, pending: Int, endsNext: Bool) {
+            self.stopCode = stopCode
+            self.failedRank = failedRank
+            self.gatherDue = gatherDue
+            self.collects = collects
+            self.pending = pending
+            self.endsNext = endsNext
+        }
+
+        init(_ values: [Int64]) {
+            self.init(stopCode: values[0], failedRank: values[1] > 0 ? Int(values[1]) - 1 : nil, gatherDue: values[2] != 0,
+                      collects: values[3] != 0, pending: Int(values[4]), endsNext: values[5] != 0)
+        }
+
+        var values: [Int64] {
+            [stopCode, Int64(failedRank.map { $0 + 1 } ?? 0), gatherDue ? 1 : 0, collects ? 1 : 0, Int64(pending), endsNext ? 1 : 0]
+        }
+
+        var stops: Bool { stopCode != 0 }
+
+        /// Whether the ranks wait for the next agreement at once, to act on it at that batch.
+        var asksToWait: Bool { stops || failedRank != nil || (gatherDue && pending > 0) || endsNext }
     }
 }
