@@ -4,13 +4,16 @@ same images, and against PyTorch DistributedDataParallel over gloo at the same c
 
     /usr/bin/python3 bench/ddp.py [--rounds 3] [--hookd .build/release/hookd] [--epochs 1]
 
-Every configuration trains the same MLP (784-512-256-10, ReLU) on all 60,000 Fashion-MNIST
-training images for --epochs epochs, SGD (lr 0.05, momentum 0.9, constant), batch 64 per rank,
-from the same initial weights (scripts/ddp_peer.py init), no stats hooks, one intra-op thread per
-rank, all ranks on 127.0.0.1. A rank's time is its training loop (first batch to last step); a
-run's throughput is all ranks' images over its slowest rank's time. Configurations are
-interleaved round by round (these VMs are shared and noisy: compare the ratios of one run).
-Output: one JSON line per run, then a summary table for BENCHMARKS.md.
+Every configuration trains the same MLP (784-512-256-10, ReLU) on all 60,000 Fashion-MNIST training
+images for --epochs epochs (whole epochs: in runs of 200 batches per rank, each rank's wait for the
+other's start-up, inside its timed loop, took ~0.1 off both peers' scaling), SGD (lr 0.05, momentum
+0.9, constant), batch 64 per rank, from the same initial weights (scripts/ddp_peer.py init), no
+stats hooks, one intra-op thread per rank, all ranks on 127.0.0.1. A rank's time is its training
+loop (first batch to last step); a run's throughput is all ranks' images over its slowest rank's
+time. Configurations are interleaved round by round, in reverse order every other round, so a drift
+of the shared VM's speed (10-15% within minutes here) weighs on both sides of a ratio alike. Output:
+one JSON line per run, then a summary table for BENCHMARKS.md with each ratio twice: of the medians,
+and the median of the rounds' own ratios (each from runs a minute apart).
 """
 import argparse
 import json
@@ -85,7 +88,8 @@ def main():
         }
         rates = {name: [] for name in configs}
         for round_ in range(args.rounds):
-            for name, run in configs.items():
+            order = list(configs.items())
+            for name, run in (order if round_ % 2 == 0 else reversed(order)):
                 load = os.getloadavg()[0]
                 images, seconds = run()
                 rates[name].append(images / seconds)
@@ -95,10 +99,14 @@ def main():
     print("\n| configuration | img/s, median (min-max) |\n|---|---|")
     for name, r in rates.items():
         print(f"| {name} | {median[name]:,.0f} ({min(r):,.0f}-{max(r):,.0f}) |")
-    print(f"\nhookd scaling 2x1 / 1x1: {median['hookd 2x1'] / median['hookd 1x1']:.2f}x")
-    print(f"torch DDP scaling 2x1 / 1x1: {median['torch DDP 2x1'] / median['torch DDP 1x1']:.2f}x")
-    print(f"hookd 2x1 / torch DDP 2x1: {median['hookd 2x1'] / median['torch DDP 2x1']:.2f}x")
-    print(f"hookd 1x1 / torch DDP 1x1: {median['hookd 1x1'] / median['torch DDP 1x1']:.2f}x")
+    print()
+    for label, top, bottom in [("hookd scaling 2x1 / 1x1", "hookd 2x1", "hookd 1x1"),
+                               ("torch DDP scaling 2x1 / 1x1", "torch DDP 2x1", "torch DDP 1x1"),
+                               ("hookd 2x1 / torch DDP 2x1", "hookd 2x1", "torch DDP 2x1"),
+                               ("hookd 1x1 / torch DDP 1x1", "hookd 1x1", "torch DDP 1x1")]:
+        rounds = [a / b for a, b in zip(rates[top], rates[bottom])]
+        print(f"{label}: {median[top] / median[bottom]:.2f}x of the medians; rounds "
+              f"{', '.join(f'{r:.2f}' for r in rounds)}, median {statistics.median(rounds):.2f}x")
 
 
 if __name__ == "__main__":
