@@ -4,7 +4,7 @@ import HookKit
 
 /// Measures training throughput for `bench/`: step times, optional batch limit, and an
 /// in-process A/B of one feature (the stats hooks, the SQLite recorder, the health rules, the
-/// ranks' overlapped agreement).
+/// ranks' agreement carried on the gradients).
 ///
 /// Separate processes swing 20–50% on these machines (PERF-NOTES item 8), so a feature's
 /// overhead is measured inside one process: `toggle` switches it on and off every `abPeriod`

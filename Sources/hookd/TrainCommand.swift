@@ -65,7 +65,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Benchmark: switch the training-health rules on and off every N batches (needs --db) and report their overhead.")
     var healthAB: Int?
 
-    @Option(help: "Benchmark (data-parallel): overlap the ranks' per-batch agreement with the next batch, or wait for it at once, every N batches, and report what the overlap saves.")
+    @Option(help: "Benchmark (data-parallel): switch every N batches between carrying the ranks' per-batch agreement on the next batch's gradients and waiting for it at once, and report what carrying it saves.")
     var syncAB: Int?
 
     func validate() throws {
@@ -104,9 +104,9 @@ struct TrainCommand: ParsableCommand {
                                        toggle: hooksAB != nil ? { stats.isEnabled = $0 } : nil)
             if syncAB != nil {
                 guard let sync = job.learner.rankSync else {
-                    throw ValidationError("--sync-ab measures a data-parallel run: give --world-size (2 or more), --rank and --master")
+                    throw ValidationError("--sync-ab measures a data-parallel run: give --world-size (2 or more) and --master")
                 }
-                // "On" is the overlap: the feature whose cost (a negative overhead: its saving) is reported.
+                // "On" is carrying the flags: the feature whose cost (a negative overhead: its saving) is reported.
                 probe.toggle = { sync.waitsEveryBatch = !$0 }
             }
             if healthAB != nil {

@@ -6,8 +6,8 @@ import Torch
 /// in flat buckets (a `GradientReducer`) that start as soon as backward has filled them, and all
 /// of them are waited for before the optimizer step. As DDP, the first bucket is small
 /// (`firstBucketBytes`), so communication starts early in backward, and the others hold up to
-/// `bucketBytes` (DDP's `bucket_cap_mb`). Batch norm statistics stay local (buffers are not synchronised after the start, as
-/// `broadcast_buffers=False`).
+/// `bucketBytes` (DDP's `bucket_cap_mb`). Batch norm statistics stay local (buffers are not
+/// synchronised after the start, as `broadcast_buffers=False`).
 ///
 /// Put it first in `learner.callbacks`, so later callbacks see the averaged gradients.
 public final class DataParallel: LearnerCallback {

@@ -111,7 +111,13 @@ public final class Learner {
     /// when the ranks agreed to, whenever each rank's own request arrived.
     private var stopsHere: Bool {
         guard rankSync == nil else { return agreedStop }
-        return stopSignal.isRequested || stopAtIteration.map { position.iteration >= $0 } ?? false
+        return stopSignal.isRequested || reachesPlannedEnd(within: 0)
+    }
+
+    /// Whether `stopAtIteration` is reached once `batches` more batches have ended (the current
+    /// one counts while it runs).
+    func reachesPlannedEnd(within batches: Int) -> Bool {
+        stopAtIteration.map { position.iteration + batches >= $0 } ?? false
     }
 
     /// One epoch: training batches from `skip` on, then validation. Nil when stopped mid-epoch.

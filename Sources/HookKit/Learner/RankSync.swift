@@ -8,7 +8,7 @@ import Torch
 /// The agreement costs no collective of its own on most batches: a batch's flags travel with
 /// the next batch's gradient all-reduce (side values of `DataParallel`'s last bucket; without
 /// one, an all-reduce of their own during the next batch), and are read at that batch's end.
-/// Waited for at its own batch's end, a separate all-reduce cost about 4% of a step on 2 shared
+/// Waited for at its own batch's end, a separate all-reduce cost about 3% of a step on 2 shared
 /// cores (`hookd train --sync-ab`, BENCHMARKS.md). What it says is acted on then, on every rank
 /// alike; it is waited for at once only when every rank knows to: at a fit's first batch, at an
 /// epoch's last, and at the batch after one whose agreement asked for it (a stop, a failure,
@@ -37,9 +37,9 @@ public final class RankSync {
     public var localStopCode: (() -> Int64)?
     /// The stop the ranks agreed on at the last batch boundary (0: none).
     public private(set) var agreedStopCode: Int64 = 0
-    /// Waits for every agreement at its own batch's end, as before the overlap: a stop or a
+    /// Waits for every agreement at its own batch's end, in an all-reduce of its own: a stop or a
     /// failure then ends every rank at that very batch, for one more meeting of the ranks per
-    /// step. What `hookd train --sync-ab` switches, to measure the overlap.
+    /// step. What `hookd train --sync-ab` switches, to measure what carrying the flags saves.
     public var waitsEveryBatch = false
     public static let stopCode: Int64 = 1
     public static let cancelCode: Int64 = 2
@@ -90,7 +90,7 @@ public final class RankSync {
         waitsAtOnce = false
         let mine = localFlags(learner, failure: failure)
         guard atOnce else {
-            if let carrier, carrier.sideValueCount == Flags.count {
+            if let carrier {
                 try carrier.sendSideValues(mine.values)
                 inFlight = .withGradients
             } else {
@@ -129,14 +129,13 @@ public final class RankSync {
     private func localFlags(_ learner: Learner, failure: Error?) -> Flags {
         let rank = group.rank
         let collects = rank == 0 && (mail?.collects ?? false)
-        let plannedEnd = learner.stopAtIteration
-        let plannedHere = plannedEnd.map { learner.position.iteration + 1 >= $0 } ?? false
         var stop = localStopCode?() ?? (learner.stopSignal.isRequested ? Self.stopCode : 0)
-        if plannedHere { stop = max(stop, Self.stopCode) }
+        // This batch is the last planned one.
+        if learner.reachesPlannedEnd(within: 1) { stop = max(stop, Self.stopCode) }
         return Flags(stopCode: stop, failedRank: failure != nil ? rank : nil,
                      gatherDue: collects && seconds(since: lastGather) >= gatherInterval, collects: collects,
                      pending: rank == 0 ? 0 : mail?.pendingCount ?? 0,
-                     endsNext: plannedEnd.map { learner.position.iteration + 2 >= $0 } ?? false)
+                     endsNext: learner.reachesPlannedEnd(within: 2))
     }
 
     /// One gather of every rank's waiting bytes, each framed as its length (8 bytes, little
