@@ -71,10 +71,13 @@ final class ConnectionTracker: Sendable {
     @discardableResult
     func cutSlowRequests(olderThan timeout: Double) -> Int {
         let limit = UInt64(timeout * 1e9)
-        let now = Self.now()
         return records.withLock { records in
+            // Read under the lock: a connection that finished a request just before stamped
+            // `since` with a time later than one read outside it.
+            let now = Self.now()
             var cut = 0
-            for record in records.values where !record.answering && now - record.since > limit {
+            for record in records.values
+            where !record.answering && now > record.since && now - record.since > limit {
                 // Under the lock: `closed` runs before microhttpd closes the descriptor, so it
                 // is still this connection's.
                 Glibc.shutdown(record.fd, Int32(SHUT_RDWR))
