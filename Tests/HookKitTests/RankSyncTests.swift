@@ -15,6 +15,8 @@ struct RankSyncTests {
         var stopped: Bool
         var waitedAtOnce: Int
         var error: String?
+        /// What a test's own callbacks noted (`EventRecorder.events` starting with "note ").
+        var notes: [String] = []
     }
 
     /// Trains `epochs` epochs of 10 batches on every rank; `configure` may plan or ask things
@@ -36,7 +38,8 @@ struct RankSyncTests {
             do { try learner.fit(epochs: epochs) } catch let e { error = "\(e)" }
             #expect(sync.carrier == nil, "the carrier goes with the fit")
             return Outcome(batches: recorder.trainedBatches.map(\.iteration), stopped: learner.wasStopped,
-                           waitedAtOnce: sync.agreementsWaitedAtOnce, error: error)
+                           waitedAtOnce: sync.agreementsWaitedAtOnce, error: error,
+                           notes: recorder.events.filter { $0.hasPrefix("note ") })
         }.map { result in
             switch result {
             case .success(let outcome): outcome
@@ -108,5 +111,55 @@ struct RankSyncTests {
         }
         #expect(outcomes[1].error == "saturated on rank 1")
         #expect(outcomes[0].error?.contains("rank 1 of 2 failed, so every rank stops after batch 4") == true, "\(outcomes[0].error ?? "no error")")
+    }
+
+    /// Bytes per batch from rank 1 (its iteration), kept by rank 0.
+    final class BatchMail: RankMail, LearnerCallback {
+        var collects: Bool { true }
+        var waiting: [UInt8] = []
+        var received: [UInt8] = []
+        var pendingCount: Int { waiting.count }
+        func take() -> [UInt8] { defer { waiting = [] }; return waiting }
+        func discard() { waiting = [] }
+        func received(_ bytes: ArraySlice<UInt8>, from rank: Int) throws { received += bytes }
+        func endBatch(_ learner: Learner) throws {
+            if learner.rankSync?.group.rank == 1 { waiting.append(UInt8(learner.position.iteration)) }
+        }
+    }
+
+    /// Rank 0 asks for the others' rows at batch 3's end (a checkpoint due), and notes at each
+    /// batch start how far it holds every rank's rows, and what it holds.
+    final class GatherProbe: LearnerCallback {
+        let mail: BatchMail, recorder: EventRecorder, asks: Bool
+        init(mail: BatchMail, recorder: EventRecorder, asks: Bool) { (self.mail, self.recorder, self.asks) = (mail, recorder, asks) }
+        func endBatch(_ learner: Learner) throws {
+            if asks, learner.position.iteration == 3 { learner.rankSync?.requestGather() }
+        }
+        func beginBatch(_ learner: Learner) throws {
+            guard let through = learner.rankSync?.rowsCompleteThrough else { return }
+            recorder.events.append("note \(learner.position.iteration): \(through) \(mail.received == (0...through).map(UInt8.init))")
+        }
+    }
+
+    @Test("a gather rank 0 asks for mid-epoch holds every rank's rows within two batches; unasked, only at the epoch's end",
+          arguments: [true, false])
+    func requestedGather(asks: Bool) {
+        let outcomes = Self.train { rank, learner, recorder in
+            let mail = BatchMail()
+            learner.rankSync?.mail = mail
+            learner.rankSync?.gatherInterval = 1e9  // never because of time
+            learner.callbacks.insert(mail, at: 0)
+            if rank == 0 { learner.callbacks.append(GatherProbe(mail: mail, recorder: recorder, asks: asks)) }
+        }
+        #expect(outcomes.allSatisfy { $0.error == nil && $0.batches == Array(0..<10) }, "\(outcomes)")
+        // "batch: complete through, and rank 1's bytes 0...through all there"
+        let notes = outcomes[0].notes
+        #expect(notes.allSatisfy { $0.hasSuffix("true") }, "\(notes)")
+        let first = notes.first { note in Int(note.split(separator: " ")[2])! >= 3 }
+        if asks {
+            #expect(first == "note 5: 4 true", "\(notes)")
+        } else {
+            #expect(first == nil, "\(notes)")
+        }
     }
 }

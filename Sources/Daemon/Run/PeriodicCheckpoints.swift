@@ -8,6 +8,12 @@ import StatsStore
 ///
 /// A learner callback on the training queue, after the recorder: a batch's rows are handed to
 /// the writer before its checkpoint flushes them.
+///
+/// Rank 0 of a data-parallel run also needs the other ranks' rows through the checkpoint's
+/// batch, which reach it only when the ranks agree to gather them (`RankSync`): a periodic
+/// checkpoint that falls due asks for a gather and is written at the start of the first batch
+/// after it, within two batches. A crash of any rank then loses no row that a resume does not
+/// train again. Checkpoints at epoch ends and stops follow a gather already.
 final class PeriodicCheckpoints: LearnerCallback {
     private let runID: Int64
     private unowned let job: TrainingJob
@@ -15,6 +21,8 @@ final class PeriodicCheckpoints: LearnerCallback {
     private let url: URL
     private let everyBatches: Int
     private let logger: Logger
+    /// A data-parallel periodic checkpoint waits for the other ranks' rows.
+    private var waitingForRanks = false
 
     /// - Parameter everyBatches: 0 checkpoints only at epoch ends (and on request).
     init(runID: Int64, job: TrainingJob, writer: StatsWriter, url: URL, everyBatches: Int, logger: Logger) {
@@ -43,9 +51,20 @@ final class PeriodicCheckpoints: LearnerCallback {
     }
 
     func endBatch(_ learner: Learner) throws {
-        if everyBatches > 0, (learner.position.iteration + 1) % everyBatches == 0 {
+        guard everyBatches > 0, (learner.position.iteration + 1) % everyBatches == 0 else { return }
+        if let sync = learner.rankSync {
+            sync.requestGather()
+            waitingForRanks = true
+        } else {
             try checkpoint(at: Self.after(learner.position))
         }
+    }
+
+    func beginBatch(_ learner: Learner) throws {
+        guard waitingForRanks, let through = learner.rankSync?.rowsCompleteThrough,
+              through + 1 >= learner.position.iteration else { return }
+        waitingForRanks = false
+        try checkpoint(at: learner.position)
     }
 
     /// Saves the checkpoint of a run an alert stopped, at the end of the batch that raised it
@@ -60,6 +79,7 @@ final class PeriodicCheckpoints: LearnerCallback {
     }
 
     func endEpoch(_ learner: Learner, metrics: EpochMetrics) throws {
+        waitingForRanks = false
         let p = learner.position
         try checkpoint(at: TrainingPosition(epoch: p.epoch + 1, batch: 0, iteration: p.iteration))
     }

@@ -22,8 +22,9 @@ import Torch
 ///   next batch like the others, then every rank ends: it throws its own error, the others one
 ///   naming it.
 /// - Rank 0 gathers the others' bytes (`mail`: their statistics) at most every
-///   `gatherInterval` seconds, at the last batch of every epoch, and when the fit stops or
-///   fails, so its stats file holds every rank's rows at each of those points.
+///   `gatherInterval` seconds, at the last batch of every epoch, when the fit stops or fails,
+///   and within two batches of asking (`requestGather`: a checkpoint is due), so its stats file
+///   holds every rank's rows at each of those points (`rowsCompleteThrough`).
 public final class RankSync {
     public let group: ProcessGroup
     /// What the ranks send rank 0; nil sends nothing.
@@ -46,6 +47,12 @@ public final class RankSync {
     /// This fit's agreements that were waited for at the end of their own batch; the others
     /// ran during the next batch.
     public private(set) var agreementsWaitedAtOnce = 0
+    /// The last batch (`position.iteration`) through which rank 0 holds every rank's rows: a
+    /// checkpoint may point no later than the batch after it, or a crash would lose rows that
+    /// a resume does not train again. Nil until known in this fit.
+    public private(set) var rowsCompleteThrough: Int?
+    /// Rank 0 asked for the others' rows at the next agreement (`requestGather`).
+    private var gatherRequested = false
     /// The gradient reducer whose all-reduce carries the flags (`DataParallel` sets it).
     var carrier: GradientReducer?
     /// How the last batch's flags travel during this batch.
@@ -70,7 +77,13 @@ public final class RankSync {
         waitsAtOnce = true
         agreedStopCode = 0
         agreementsWaitedAtOnce = 0
+        rowsCompleteThrough = nil
+        gatherRequested = false
     }
+
+    /// Rank 0 wants every rank's rows as soon as the ranks can agree on it (a checkpoint is
+    /// due): within two batches, when `rowsCompleteThrough` moves on.
+    public func requestGather() { gatherRequested = true }
 
     /// Ends the current batch on this rank; returns whether every rank stops after it.
     ///
@@ -85,6 +98,8 @@ public final class RankSync {
             inFlight = nil
             let flags = Flags(try values(of: previous))
             if !flags.collects { mail?.discard() }
+            // Nothing was waiting for rank 0 at the end of the batch those flags are from.
+            if !flags.collects || flags.pending == 0 { rowsCompleteThrough = learner.position.iteration - 1 }
             atOnce = atOnce || flags.asksToWait
         }
         waitsAtOnce = false
@@ -102,11 +117,13 @@ public final class RankSync {
         agreementsWaitedAtOnce += 1
         agreedStopCode = agreed.stopCode
         waitsAtOnce = agreed.endsNext
+        let gathers = agreed.gatherDue || agreed.stops || agreed.failedRank != nil || endOfEpoch
         if !agreed.collects {
             mail?.discard()
-        } else if agreed.pending > 0, agreed.gatherDue || agreed.stops || agreed.failedRank != nil || endOfEpoch {
+        } else if agreed.pending > 0, gathers {
             try gather(length: agreed.pending)
         }
+        if !agreed.collects || agreed.pending == 0 || gathers { rowsCompleteThrough = learner.position.iteration }
         if let failure, agreed.failedRank != nil { throw failure }
         if let failedRank = agreed.failedRank {
             throw TorchError("data parallel", "rank \(failedRank) of \(group.worldSize) failed, so every rank stops after batch \(learner.position.iteration) (its error is in its own log and status)")
@@ -133,7 +150,7 @@ public final class RankSync {
         // This batch is the last planned one.
         if learner.reachesPlannedEnd(within: 1) { stop = max(stop, Self.stopCode) }
         return Flags(stopCode: stop, failedRank: failure != nil ? rank : nil,
-                     gatherDue: collects && seconds(since: lastGather) >= gatherInterval, collects: collects,
+                     gatherDue: collects && (gatherRequested || seconds(since: lastGather) >= gatherInterval), collects: collects,
                      pending: rank == 0 ? 0 : mail?.pendingCount ?? 0,
                      endsNext: learner.reachesPlannedEnd(within: 2))
     }
@@ -147,6 +164,7 @@ public final class RankSync {
             frame.replaceSubrange(8..<(8 + bytes.count), with: bytes)
         }
         lastGather = DispatchTime.now()
+        gatherRequested = false
         guard let frames = try group.gather(frame) else { return }
         for (rank, frame) in frames.enumerated() where rank != 0 {
             let count = frame.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
