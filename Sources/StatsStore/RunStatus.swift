@@ -20,7 +20,8 @@ public struct RunStatus: RawRepresentable, Sendable, Hashable, CustomStringConve
     /// it from its checkpoint, so it has not ended.
     public static let interrupted = RunStatus(rawValue: "interrupted")
 
-    /// Finished, failed or cancelled: the run will never train again, so it may be deleted.
+    /// Finished, failed or cancelled: the run trains no more unless a client resumes a failed or
+    /// cancelled one (`StatsWriter.reopenRun`), so it may be deleted.
     public var hasEnded: Bool { self == .finished || self == .failed || self == .cancelled }
 
     public var description: String { rawValue }

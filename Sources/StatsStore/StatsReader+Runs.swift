@@ -24,10 +24,14 @@ extension StatsReader {
     /// One run; throws `runNotFound` for an unknown id.
     public func run(_ id: Int64) throws -> RunRecord {
         try read { db in
-            let found = try rows(db, "SELECT \(Self.runColumns) FROM runs WHERE id = ?1", [.integer(id)], Self.runRecord)
-            guard let run = found.first else { throw StatsStoreError.runNotFound(id) }
+            guard let run = try Self.run(id, in: db) else { throw StatsStoreError.runNotFound(id) }
             return run
         }
+    }
+
+    /// One run by id, on any connection (the writer reads back what it just changed).
+    static func run(_ id: Int64, in db: Connection) throws -> RunRecord? {
+        try rows(db, "SELECT \(runColumns) FROM runs WHERE id = ?1", [.integer(id)], runRecord).first
     }
 
     /// The newest run's id, nil when the file holds none.

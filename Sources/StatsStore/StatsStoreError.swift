@@ -14,6 +14,8 @@ public enum StatsStoreError: Error, Sendable, Equatable, CustomStringConvertible
     case runNotFound(Int64)
     /// The run has not ended (queued, running or interrupted), so it may not be deleted.
     case runNotEnded(Int64, status: RunStatus)
+    /// Only a failed or cancelled run can be queued again to resume.
+    case runNotResumable(Int64, status: RunStatus)
     /// The file holds no runs, so there is no "latest run".
     case noRuns
     /// The run has no module or statistics at this path.
@@ -49,6 +51,9 @@ public enum StatsStoreError: Error, Sendable, Equatable, CustomStringConvertible
             return "no run with id \(id)"
         case .runNotEnded(let id, let status):
             return "run \(id) is \(status), not ended; cancel it first (deleting it would lose its resume)"
+        case .runNotResumable(let id, let status):
+            let why = status == .finished ? "it is finished" : "it has not ended; only a failed or cancelled run resumes"
+            return "run \(id) is \(status): \(why)"
         case .noRuns:
             return "the stats file holds no runs"
         case .layerNotFound(let run, let layer):

@@ -44,6 +44,41 @@ extension StatsWriter {
         try markRun(id, status: status, error: error)
     }
 
+    /// Queues a `failed` or `cancelled` run again, to resume from its last checkpoint: status
+    /// `queued`, `error` and `finished_at` cleared (`started_at` kept), and the hooks rows its end
+    /// closed open again, so the resumed run records into the same rows and ids.
+    ///
+    /// The end of a run closes every hook still open at one batch, after any detach a client
+    /// asked for; so the rows closed at the run's last `detached_batch` are those that were
+    /// recording when it ended (a client's detach at that very batch is indistinguishable and
+    /// opens again too).
+    ///
+    /// - Returns: the run's row as it is now.
+    /// - Throws: `StatsStoreError.runNotFound`; `.runNotResumable` for any other status (the
+    ///   check and the change are one transaction, so two requests cannot both resume it).
+    @discardableResult
+    public func reopenRun(_ id: Int64) throws -> RunRecord {
+        try synchronously { db, cache in
+            try db.transaction {
+                try cache.run("""
+                    UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL
+                    WHERE id = ?1 AND status IN ('failed', 'cancelled')
+                    """, [.integer(id)])
+                guard db.changes == 1 else {
+                    guard let run = try StatsReader.run(id, in: db) else { throw StatsStoreError.runNotFound(id) }
+                    throw StatsStoreError.runNotResumable(id, status: run.status)
+                }
+                try cache.run("""
+                    UPDATE hooks SET detached_batch = NULL
+                    WHERE run_id = ?1 AND detached_batch = (SELECT max(detached_batch) FROM hooks WHERE run_id = ?1)
+                    """, [.integer(id)])
+            }
+            notify(.runStatus(runID: id, status: .queued, error: nil))
+            guard let run = try StatsReader.run(id, in: db) else { throw StatsStoreError.runNotFound(id) }
+            return run
+        }
+    }
+
     /// Records that run `id` is rank `rank` of a data-parallel run of `worldSize` ranks (once the
     /// rendezvous has told), so its progress follows that rank's rows.
     public func setPlacement(_ id: Int64, rank: Int, worldSize: Int) throws {

@@ -160,6 +160,41 @@ import Glibc
         for rank in 0..<2 { expectClose(losses[rank], reference[rank], "rank \(rank) losses after the resume") }
     }
 
+    /// kill -9 of rank 1 fails the run on rank 0; restarting rank 1's daemon (which resumes its
+    /// run, left `running`) and resuming the failed run on rank 0's (`POST /runs/{id}/resume`)
+    /// goes on from rank 0's last checkpoint, every step's loss that of an uninterrupted run.
+    @Test func afterAKillNineRestartingEveryRankResumesFromRankZerosCheckpoint() throws {
+        let epochs = 3, steps = 3 * 100
+        let cliMaster = "127.0.0.1:\(DaemonProcess.freePort())"
+        let reference = try CommandLineRanks.losses((0..<2).map {
+            Specs.dataParallel(rank: $0, master: cliMaster, epochs: epochs, trainCount: 1600)
+        }, in: try TempDirectory())
+        let master = "127.0.0.1:\(DaemonProcess.freePort())"
+        var pair = try Pair(training: #""checkpoint_every_batches": 25"#)
+        let ids = try pair.submit { Specs.dataParallel(rank: $0, master: master, epochs: epochs, trainCount: 1600, timeout: 20) }
+        try pair.daemons[0].waitForRun(ids[0]) { ($0["global_batch"] as? Int ?? 0) >= 60 }
+        #expect(pair.daemons[1].stop(signal: SIGKILL) == -SIGKILL)
+        try pair.daemons[0].waitForRun(ids[0], timeout: 30) { $0["status"] as? String == "failed" }
+
+        pair.daemons[1] = try pair.fixtures[1].start()
+        let resume = try pair.daemons[0].client.post("/runs/\(ids[0])/resume", json: "")
+        #expect(resume.status == 202, "\(resume.text)")
+        for (rank, daemon) in pair.daemons.enumerated() {
+            let run = try daemon.waitForRun(ids[rank], timeout: 120) { ["finished", "failed"].contains($0["status"] as? String ?? "") }
+            #expect(run["status"] as? String == "finished" && run["error"] is NSNull, "rank \(rank): \(run)")
+        }
+        let resumedAt = pair.daemons[0].resumedBatch(run: ids[0])
+        // A periodic checkpoint waits for the ranks to gather their rows: up to two batches.
+        #expect(resumedAt >= 50 && resumedAt % 25 <= 2 && resumedAt < steps, "rank 0 resumed at a checkpoint, at \(resumedAt)")
+        #expect(pair.daemons[1].resumedBatch(run: ids[1]) == resumedAt, "rank 1 resumed where rank 0 did")
+        // Rank 0's file is the record: the killed rank's own file lost what it had not committed.
+        let rankZero = try StatsReader(path: pair.fixtures[0].databasePath)
+        for rank in 0..<2 {
+            let losses = try rankZero.batchMetrics(run: Int64(ids[0]), rank: Int64(rank)).map(\.loss)
+            expectClose(losses, reference[rank], "rank \(rank) losses after the resume, in rank 0's file")
+        }
+    }
+
     @Test func aFailedRendezvousFailsTheRunAndTheDaemonTakesTheNext() throws {
         let fixture = try DaemonFixture()
         let daemon = try fixture.start()

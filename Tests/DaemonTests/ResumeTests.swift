@@ -100,4 +100,48 @@ import Glibc
                        attachedBatch: Int64(attachedAt), detachedBatch: Int64(detachedAt)),
         ])
     }
+
+    /// `POST /runs/{id}/resume` queues a cancelled run again from its last periodic checkpoint;
+    /// a restart while it waits behind another run still resumes it (it trained before), and it
+    /// ends with one row per batch in its old hooks rows. Only failed or cancelled runs resume.
+    @Test func aCancelledRunResumesOverHTTPFromItsLastCheckpoint() throws {
+        let fixture = try DaemonFixture(training: #""checkpoint_every_batches": 25"#)
+        let first = try fixture.start()
+        let id = try first.submit(Specs.synthetic(name: "resumed", epochs: 1, batches: Self.batchesPerEpoch))
+        try first.waitForRun(id) { ($0["global_batch"] as? Int ?? 0) >= 120 }
+        #expect(try first.client.delete("/runs/\(id)").status == 202)
+        try first.waitForRun(id) { $0["status"] as? String == "cancelled" }
+        let hooksBefore = try first.hooks(run: id)
+
+        // Queued behind a long run, then the daemon stops before it trains.
+        let blocker = try first.submit(Specs.synthetic(name: "blocker", epochs: 100, batches: Self.batchesPerEpoch))
+        try first.waitForRun(blocker) { $0["status"] as? String == "running" }
+        let resume = try first.client.post("/runs/\(id)/resume", json: "")
+        #expect(resume.status == 202, "\(resume.text)")
+        #expect(resume.json["status"] as? String == "queued")
+        #expect((resume.json["resumes_from"] as? String ?? "").hasSuffix("runs/\(id)/checkpoint.ckpt"), "\(resume.text)")
+        let again = try first.client.post("/runs/\(id)/resume", json: "")
+        #expect(again.status == 409 && again.text.contains("run_not_resumable"), "\(again.text)")
+        #expect(first.stop(signal: SIGTERM) == 0, "\(first.log)")
+        #expect(try StatsReader(path: fixture.databasePath).run(Int64(id)).status == .queued)
+
+        let second = try fixture.start()
+        defer { second.stop() }
+        try second.waitForRun(blocker) { $0["status"] as? String == "running" }
+        #expect(try second.client.delete("/runs/\(blocker)").status == 202)
+        let final = try second.waitForRun(id, timeout: 120) { $0["status"] as? String == "finished" }
+        #expect(final["error"] is NSNull)
+        let resumedAt = second.resumedBatch(run: id)
+        #expect(resumedAt % 25 == 0 && resumedAt >= 100, "resumed at a periodic checkpoint, got \(resumedAt)")
+        for layer in Specs.hookedByDefault {
+            #expect(try second.statBatches(run: id, layer: layer) == Array(0..<Self.batchesPerEpoch), "layer \(layer)")
+        }
+        let hooks = try second.hooks(run: id)
+        #expect(hooks.map { $0["id"] as? Int } == hooksBefore.map { $0["id"] as? Int }, "the same hooks rows")
+        #expect(hooks.allSatisfy { $0["attached_batch"] as? Int == 0 && $0["detached_batch"] as? Int == Self.batchesPerEpoch })
+
+        let finished = try second.client.post("/runs/\(id)/resume", json: "")
+        #expect(finished.status == 409 && finished.text.contains("is finished"), "\(finished.text)")
+        #expect(try second.client.post("/runs/999/resume", json: "").status == 404)
+    }
 }

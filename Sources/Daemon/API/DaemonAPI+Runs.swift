@@ -40,6 +40,14 @@ extension DaemonAPI {
             return HTTPResponse(headers: ["Content-Type": "application/octet-stream",
                                           "Content-Disposition": "attachment; filename=\"run-\(id)-weights.pt\""], body: data)
         }
+        router.post("/runs/{id}/resume") { request in
+            let id = try integer(try request.parameter("id"), name: "run id", range: 1...Int64.max)
+            let record = try mapping { try core.resume(id) }
+            return .json(JSONOut.object([
+                ("id", .int(id)), ("status", .string(record.status.rawValue)),
+                ("resumes_from", .text(record.checkpointPath)), ("url", .string("/runs/\(id)")),
+            ]).data, status: .accepted)
+        }
         router.delete("/runs/{id}") { request in
             let id = try integer(try request.parameter("id"), name: "run id", range: 1...Int64.max)
             switch try mapping({ try core.cancel(id) }) {

@@ -53,6 +53,7 @@ public enum DaemonAPI {
             case .noRuns: throw HTTPError.notFound(error.description, code: "no_runs")
             case .layerNotFound: throw HTTPError.notFound(error.description, code: "layer_not_found")
             case .invalidArgument(let what): throw HTTPError.badRequest(what, code: "invalid_parameter")
+            case .runNotResumable: throw HTTPError.conflict(error.description, code: "run_not_resumable")
             case .writerClosed: throw HTTPError.unavailable("the daemon is shutting down", code: "shutting_down")
             default: throw error
             }

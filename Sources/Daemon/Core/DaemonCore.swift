@@ -137,6 +137,23 @@ public final class DaemonCore: Sendable {
         }
     }
 
+    /// Queues a failed or cancelled run again, to resume from its last checkpoint as a restart
+    /// resumes an interrupted one: same id, rows and open hooks, the batches after the checkpoint
+    /// trained again. For a data-parallel run, every rank's daemon is asked (the killed rank's,
+    /// restarted, resumes its run by itself); rank 0 restores its checkpoint and the others take
+    /// rank 0's state at the rendezvous.
+    ///
+    /// - Returns: the run as it is now (`queued`).
+    /// - Throws: `StatsStoreError.runNotFound`, `.runNotResumable` (any other status),
+    ///   `DaemonError.shuttingDown`.
+    public func resume(_ runID: Int64) throws -> RunRecord {
+        if isShuttingDown { throw DaemonError.shuttingDown }
+        let record = try writer.reopenRun(runID)
+        enqueue(runID, resume: true)
+        logger.info("run \(runID) queued to resume from \(record.checkpointPath ?? "its start (no checkpoint)")")
+        return record
+    }
+
     /// Runs waiting for the training queue, in order.
     public var waitingRuns: [Int64] { control.withLock { $0.waiting } }
 
@@ -192,7 +209,7 @@ public final class DaemonCore: Sendable {
     // MARK: Start and stop
 
     /// At start: resumes runs a shutdown or crash left `interrupted` or `running` (from their
-    /// checkpoint), re-queues `queued` ones, and on an empty database queues `runs_at_start`.
+    /// checkpoint), re-queues `queued` ones (those queued to resume, resuming), and on an empty database queues `runs_at_start`.
     public func recover() throws {
         trainingQueue.async { [self] in applyRetention() }
         let runs = try reader.runs()
@@ -202,7 +219,8 @@ public final class DaemonCore: Sendable {
                 logger.info("run \(run.id) was \(run.status); resuming from \(run.checkpointPath ?? "the start (no checkpoint)")")
                 enqueue(run.id, resume: true)
             case .queued:
-                enqueue(run.id, resume: false)
+                // One that trained before was queued to resume (`resume(_:)`).
+                enqueue(run.id, resume: run.startedAt != nil)
             default:
                 break
             }
