@@ -97,7 +97,11 @@ import Glibc
         let pair = try Pair()
         let spec = Specs.dataParallel(rank: 0, master: master, epochs: 1).replacingOccurrences(of: #""rank":0,"#, with: "")
         #expect(!spec.contains(#""rank""#))
-        let ids = try pair.submit { _ in spec }
+        // Until the rendezvous has told, a daemon does not know its rank.
+        let first = try pair.daemons[0].submit(spec)
+        let waiting = try pair.daemons[0].waitForRun(first) { $0["phase"] as? String == "rendezvous" }
+        #expect(waiting["rank"] is NSNull, "\(waiting)")
+        let ids = [first, try pair.daemons[1].submit(spec)]
         let runs = try pair.daemons.enumerated().map { index, daemon in
             try daemon.waitForRun(ids[index], timeout: 120) { $0["status"] as? String == "finished" }
         }

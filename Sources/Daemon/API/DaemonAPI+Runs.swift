@@ -68,12 +68,15 @@ extension DaemonAPI {
         // The row reads `running` from when training starts; while its job builds, the active
         // run is running all the same.
         let status = core.live.activeRunID == r.id ? live?.status ?? r.status : r.status
+        let spec = try? RunSpec.parse(Data(r.spec.utf8))
+        // A rank the rendezvous assigns is unknown until the run has joined (it then starts).
+        let rankUnknown = r.startedAt == nil && spec?.train.distributed.map { $0.rank == nil } == true
         var fields: [(String, JSONOut)] = [
             ("id", .int(r.id)), ("name", .string(r.name)), ("status", .string(status.rawValue)),
             ("created_at", .string(r.createdAt)), ("started_at", .text(r.startedAt)),
             ("finished_at", .text(r.finishedAt)), ("error", .text(r.error)),
             // A run that trains alone is rank 0 of 1, as its stats rows are.
-            ("world_size", .int(r.worldSize)), ("rank", .int(r.rank)),
+            ("world_size", .int(r.worldSize)), ("rank", rankUnknown ? .null : .int(r.rank)),
         ]
         if let p = live, r.status == .running || core.live.activeRunID == r.id {
             fields += [
@@ -86,7 +89,7 @@ extension DaemonAPI {
             ]
         } else {
             // Not training in this process: what the stats file knows (committed batches).
-            let epochs = (try? RunSpec.parse(Data(r.spec.utf8)))?.train.epochs
+            let epochs = spec?.train.epochs
             var loss: Double?, validLoss: Double?, accuracy: Double?
             if detailed {
                 loss = (try? core.reader.batchMetrics(run: r.id, from: r.batch))?.last?.loss

@@ -53,7 +53,7 @@ async function loadRuns() {
     row.dataset.rank = run.rank ?? 0;
     if (run.id === state.run) row.className = 'selected';
     cell(row, run.id);
-    cell(row, run.world_size > 1 ? `${run.name} (rank ${run.rank} of ${run.world_size})` : run.name);
+    cell(row, run.world_size > 1 ? `${run.name} (rank ${run.rank ?? '?'} of ${run.world_size})` : run.name);
     cell(row, run.status, `status-${run.status}`);
     cell(row, outOf(run.epoch === null ? null : run.epoch + 1, run.epochs));
     cell(row, outOf(run.global_batch, run.total_batches));
