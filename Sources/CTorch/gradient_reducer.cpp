@@ -13,6 +13,7 @@
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/utils/lambda_post_hook.h>
 #include <torch/csrc/autograd/variable.h>
+#include <ATen/ScalarOps.h>
 
 #include <algorithm>
 #include <memory>
@@ -61,6 +62,8 @@ struct ct_gradient_reducer_s {
     /// Armed by prepare, as DDP's prepare_for_backward: a backward outside a training step
     /// launches nothing.
     bool expecting = false;
+    /// 1 / world_size as DDP wraps it (a 0-dim double tensor), each gradient's factor.
+    at::Tensor scale;
 
     ~ct_gradient_reducer_s() {
         for (auto &[accumulator, key] : hooks) accumulator->del_post_hook(key);
@@ -107,7 +110,9 @@ struct ct_gradient_reducer_s {
         Bucket &bucket = buckets[slot.bucket];
         const at::Tensor &parameter = bucket.parameters[slot.position];
         at::NoGradGuard no_grad;
-        bucket.flat.narrow(0, bucket.offsets[slot.position], parameter.numel()).copy_(parameter.grad().reshape({-1}));
+        // DDP divides while copying (grad * (1 / world_size) into the bucket): one pass, not two.
+        at::Tensor view = bucket.flat.narrow(0, bucket.offsets[slot.position], parameter.numel());
+        at::mul_out(view, parameter.grad().reshape({-1}), scale);
         if (--bucket.pending == 0) launch_ready_buckets();
     }
 
@@ -117,8 +122,6 @@ struct ct_gradient_reducer_s {
         options.timeout = group->timeout;
         for (; next_bucket < buckets.size() && buckets[next_bucket].pending == 0; ++next_bucket) {
             Bucket &bucket = buckets[next_bucket];
-            // DDP divides before summing (grad * (1 / world_size) into the bucket).
-            bucket.flat.mul_(1.0 / double(group->world_size));
             if (next_bucket + 1 == buckets.size()) write_side(bucket.flat);
             std::vector<at::Tensor> one{bucket.flat};
             bucket.work = group->group->allreduce(one, options);
@@ -167,6 +170,7 @@ ct_gradient_reducer make_reducer(ct_process_group g, const ct_tensor *parameters
     auto reducer = std::make_unique<ct_gradient_reducer_s>();
     reducer->group = g;
     reducer->side_count = side_count;
+    reducer->scale = at::native::wrapped_scalar_tensor(1.0 / double(g->world_size));
     size_t next = 0;
     for (int b = 0; b < bucket_count; ++b) {
         Bucket bucket;

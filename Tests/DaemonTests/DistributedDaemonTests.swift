@@ -29,6 +29,30 @@ import Glibc
         }
     }
 
+    /// The resumed runs: 3 epochs of 100 batches per rank, checkpoints every 25.
+    private static let resumedEpochs = 3, resumedSteps = 300
+
+    /// Each rank's per-step losses of the resumed runs' spec, trained without a stop by `hookd train`.
+    private static func uninterruptedLosses() throws -> [[Double]] {
+        let master = "127.0.0.1:\(DaemonProcess.freePort())"
+        let losses = try CommandLineRanks.losses((0..<2).map {
+            Specs.dataParallel(rank: $0, master: master, epochs: resumedEpochs, trainCount: 1600)
+        }, in: try TempDirectory())
+        #expect(losses.allSatisfy { $0.count == resumedSteps })
+        return losses
+    }
+
+    /// Two daemons training the resumed runs' spec, past their second checkpoint.
+    private static func startRunToResume(timeout: Int) throws -> (Pair, [Int]) {
+        let master = "127.0.0.1:\(DaemonProcess.freePort())"
+        let pair = try Pair(training: #""checkpoint_every_batches": 25"#)
+        let ids = try pair.submit {
+            Specs.dataParallel(rank: $0, master: master, epochs: resumedEpochs, trainCount: 1600, timeout: timeout)
+        }
+        try pair.daemons[0].waitForRun(ids[0]) { ($0["global_batch"] as? Int ?? 0) >= 60 }
+        return (pair, ids)
+    }
+
     @Test func twoDaemonsTrainAsHookdTrainsRanks() throws {
         let cliMaster = "127.0.0.1:\(DaemonProcess.freePort())"
         let reference = try CommandLineRanks.losses((0..<2).map { Specs.dataParallel(rank: $0, master: cliMaster, epochs: 2) },
@@ -135,16 +159,10 @@ import Glibc
     /// takes rank 0's weights, Adam moments, step count and position: every step's loss then is
     /// that of an uninterrupted run.
     @Test func restartingBothDaemonsResumesAsIfNeverStopped() throws {
-        let epochs = 3, steps = 3 * 100
-        let cliMaster = "127.0.0.1:\(DaemonProcess.freePort())"
-        let reference = try CommandLineRanks.losses((0..<2).map {
-            Specs.dataParallel(rank: $0, master: cliMaster, epochs: epochs, trainCount: 1600)
-        }, in: try TempDirectory())
-        #expect(reference.allSatisfy { $0.count == steps })
-        let master = "127.0.0.1:\(DaemonProcess.freePort())"
-        var pair = try Pair(training: #""checkpoint_every_batches": 25"#)
-        let ids = try pair.submit { Specs.dataParallel(rank: $0, master: master, epochs: epochs, trainCount: 1600, timeout: 60) }
-        try pair.daemons[0].waitForRun(ids[0]) { ($0["global_batch"] as? Int ?? 0) >= 60 }
+        let steps = Self.resumedSteps
+        let reference = try Self.uninterruptedLosses()
+        let (started, ids) = try Self.startRunToResume(timeout: 60)
+        var pair = started
         for daemon in pair.daemons { kill(daemon.process.processIdentifier, SIGTERM) }
         for daemon in pair.daemons { #expect(daemon.stop(signal: SIGTERM) == 0, "\(daemon.log)") }
         for rank in 0..<2 {
@@ -168,15 +186,10 @@ import Glibc
     /// run, left `running`) and resuming the failed run on rank 0's (`POST /runs/{id}/resume`)
     /// goes on from rank 0's last checkpoint, every step's loss that of an uninterrupted run.
     @Test func afterAKillNineRestartingEveryRankResumesFromRankZerosCheckpoint() throws {
-        let epochs = 3, steps = 3 * 100
-        let cliMaster = "127.0.0.1:\(DaemonProcess.freePort())"
-        let reference = try CommandLineRanks.losses((0..<2).map {
-            Specs.dataParallel(rank: $0, master: cliMaster, epochs: epochs, trainCount: 1600)
-        }, in: try TempDirectory())
-        let master = "127.0.0.1:\(DaemonProcess.freePort())"
-        var pair = try Pair(training: #""checkpoint_every_batches": 25"#)
-        let ids = try pair.submit { Specs.dataParallel(rank: $0, master: master, epochs: epochs, trainCount: 1600, timeout: 20) }
-        try pair.daemons[0].waitForRun(ids[0]) { ($0["global_batch"] as? Int ?? 0) >= 60 }
+        let steps = Self.resumedSteps
+        let reference = try Self.uninterruptedLosses()
+        let (started, ids) = try Self.startRunToResume(timeout: 20)
+        var pair = started
         #expect(pair.daemons[1].stop(signal: SIGKILL) == -SIGKILL)
         try pair.daemons[0].waitForRun(ids[0], timeout: 30) { $0["status"] as? String == "failed" }
 
