@@ -10,10 +10,13 @@ other's start-up, inside its timed loop, took ~0.1 off both peers' scaling), SGD
 0.9, constant), batch 64 per rank, from the same initial weights (scripts/ddp_peer.py init), no
 stats hooks, one intra-op thread per rank, all ranks on 127.0.0.1. A rank's time is its training
 loop (first batch to last step); a run's throughput is all ranks' images over its slowest rank's
-time. Configurations are interleaved round by round, in reverse order every other round, so a drift
-of the shared VM's speed (10-15% within minutes here) weighs on both sides of a ratio alike. Output:
-one JSON line per run, then a summary table for BENCHMARKS.md with each ratio twice: of the medians,
-and the median of the rounds' own ratios (each from runs a minute apart).
+time. "hookd 2 alone" is two lone processes at once, each training one rank's share: the
+machine's own ceiling for two processes (two vCPUs of a shared host are not two free cores),
+against which the ranks' communication is measured. Configurations are interleaved round by
+round, in reverse order every other round, so a drift of the shared VM's speed (10-15% within
+minutes here) weighs on both sides of a ratio alike. Output: one JSON line per run, then a summary
+table for BENCHMARKS.md with each ratio twice: of the medians, and the median of the rounds' own
+ratios (each from runs a minute apart).
 """
 import argparse
 import json
@@ -61,6 +64,18 @@ def hookd(binary, spec_path, world_size):
     return sum(l["images"] for l in lines), max(l["seconds"] for l in lines)
 
 
+def alone_pair(binary, spec_path, epochs):
+    """Two lone hookd processes at once, each training as many batches as one rank of 2 x 1: the
+    most any data-parallel run of two can get from this machine, with no communication at all."""
+    batches = str(-(-60000 // (2 * 64)) * epochs)
+    ranks = [subprocess.Popen([binary, "train", spec_path, "--bench-name", "alone", "--max-batches", batches],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for _ in range(2)]
+    lines = [json.loads(p.communicate(timeout=1200)[0].strip().splitlines()[-1]) for p in ranks]
+    if any(p.returncode != 0 for p in ranks):
+        sys.exit("two lone hookd processes failed")
+    return sum(l["images"] for l in lines), max(l["seconds"] for l in lines)
+
+
 def torch_ddp(init, world_size, epochs):
     out = subprocess.run([PY, PEER, "train", "--data", DATA, "--layers", LAYERS, "--init", init,
                           "--world-size", str(world_size), "--port", str(free_port()), "--epochs", str(epochs),
@@ -83,6 +98,7 @@ def main():
         configs = {
             "hookd 1x1": lambda: hookd(args.hookd, spec_path, 1),
             "hookd 2x1": lambda: hookd(args.hookd, spec_path, 2),
+            "hookd 2 alone": lambda: alone_pair(args.hookd, spec_path, args.epochs),
             "torch DDP 1x1": lambda: torch_ddp(init, 1, args.epochs),
             "torch DDP 2x1": lambda: torch_ddp(init, 2, args.epochs),
         }
@@ -101,6 +117,8 @@ def main():
         print(f"| {name} | {median[name]:,.0f} ({min(r):,.0f}-{max(r):,.0f}) |")
     print()
     for label, top, bottom in [("hookd scaling 2x1 / 1x1", "hookd 2x1", "hookd 1x1"),
+                               ("the machine's ceiling: 2 alone / 1x1", "hookd 2 alone", "hookd 1x1"),
+                               ("hookd 2x1 / 2 alone (what the ranks' communication leaves)", "hookd 2x1", "hookd 2 alone"),
                                ("torch DDP scaling 2x1 / 1x1", "torch DDP 2x1", "torch DDP 1x1"),
                                ("hookd 2x1 / torch DDP 2x1", "hookd 2x1", "torch DDP 2x1"),
                                ("hookd 1x1 / torch DDP 1x1", "hookd 1x1", "torch DDP 1x1")]:

@@ -14,6 +14,7 @@ public enum Schema {
         Migration(version: 3, summary: "activation_stats.abs_mean", sql: version3),
         Migration(version: 4, summary: "alerts; deleting a run deletes its alerts", sql: version4),
         Migration(version: 5, summary: "data-parallel ranks: a rank column on per-batch rows", sql: version5),
+        Migration(version: 6, summary: "hooks.closed_by_run_end: the hooks a resumed run opens again", sql: version6),
     ]
 
     // Paths are stored as text in every row, not as module ids: offline users (sqlite3, pandas)
@@ -259,6 +260,17 @@ public enum Schema {
         DELETE FROM modules WHERE run_id = OLD.id;
         DELETE FROM alerts WHERE run_id = OLD.id;
     END;
+    """
+
+    /// Which hooks rows the end of a run closed (not a client's detach): a failed or cancelled
+    /// run that resumes opens exactly those again. Files from before knew no difference; for
+    /// their failed and cancelled runs, the rows closed at the run's last `detached_batch` are
+    /// taken as its end's.
+    static let version6 = """
+    ALTER TABLE hooks ADD COLUMN closed_by_run_end INTEGER NOT NULL DEFAULT 0;
+    UPDATE hooks SET closed_by_run_end = 1
+    WHERE run_id IN (SELECT id FROM runs WHERE status IN ('failed', 'cancelled'))
+      AND detached_batch = (SELECT max(h.detached_batch) FROM hooks AS h WHERE h.run_id = hooks.run_id);
     """
 
     /// Applies every migration above the file's `user_version`, in one transaction.

@@ -52,8 +52,7 @@ public enum StatsStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case .runNotEnded(let id, let status):
             return "run \(id) is \(status), not ended; cancel it first (deleting it would lose its resume)"
         case .runNotResumable(let id, let status):
-            let why = status == .finished ? "it is finished" : "it has not ended; only a failed or cancelled run resumes"
-            return "run \(id) is \(status): \(why)"
+            return "run \(id) is \(status); only a failed or cancelled run resumes"
         case .noRuns:
             return "the stats file holds no runs"
         case .layerNotFound(let run, let layer):

@@ -45,37 +45,38 @@ extension StatsWriter {
     }
 
     /// Queues a `failed` or `cancelled` run again, to resume from its last checkpoint: status
-    /// `queued`, `error` and `finished_at` cleared (`started_at` kept), and the hooks rows its end
-    /// closed open again, so the resumed run records into the same rows and ids.
-    ///
-    /// The end of a run closes every hook still open at one batch, after any detach a client
-    /// asked for; so the rows closed at the run's last `detached_batch` are those that were
-    /// recording when it ended (a client's detach at that very batch is indistinguishable and
-    /// opens again too).
+    /// `queued`, `error` and `finished_at` cleared (`started_at` kept). The hooks its end closed
+    /// open when it trains (`reopenHooksClosedByRunEnd`), so a cancel while it waits leaves them
+    /// as they are.
     ///
     /// - Returns: the run's row as it is now.
     /// - Throws: `StatsStoreError.runNotFound`; `.runNotResumable` for any other status (the
-    ///   check and the change are one transaction, so two requests cannot both resume it).
+    ///   check and the change are one statement, so two requests cannot both resume it).
     @discardableResult
     public func reopenRun(_ id: Int64) throws -> RunRecord {
         try synchronously { db, cache in
-            try db.transaction {
-                try cache.run("""
-                    UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL
-                    WHERE id = ?1 AND status IN ('failed', 'cancelled')
-                    """, [.integer(id)])
-                guard db.changes == 1 else {
-                    guard let run = try StatsReader.run(id, in: db) else { throw StatsStoreError.runNotFound(id) }
-                    throw StatsStoreError.runNotResumable(id, status: run.status)
-                }
-                try cache.run("""
-                    UPDATE hooks SET detached_batch = NULL
-                    WHERE run_id = ?1 AND detached_batch = (SELECT max(detached_batch) FROM hooks WHERE run_id = ?1)
-                    """, [.integer(id)])
-            }
-            notify(.runStatus(runID: id, status: .queued, error: nil))
+            try cache.run("""
+                UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL
+                WHERE id = ?1 AND status IN ('failed', 'cancelled')
+                """, [.integer(id)])
+            let reopened = db.changes == 1
             guard let run = try StatsReader.run(id, in: db) else { throw StatsStoreError.runNotFound(id) }
+            guard reopened else { throw StatsStoreError.runNotResumable(id, status: run.status) }
+            notify(.runStatus(runID: id, status: .queued, error: nil))
             return run
+        }
+    }
+
+    /// Opens again the hooks rows the end of a run closed (`markHookDetached(_:atBatch:byRunEnd:)`), as
+    /// it resumes; clients hear of each as attached again.
+    public func reopenHooksClosedByRunEnd(run id: Int64) throws {
+        try synchronously { db, cache in
+            let ids = try StatsReader.rows(db, "SELECT id FROM hooks WHERE run_id = ?1 AND closed_by_run_end = 1 ORDER BY id",
+                                           [.integer(id)]) { $0.int64(at: 0) }
+            try cache.run("UPDATE hooks SET detached_batch = NULL, closed_by_run_end = 0 WHERE run_id = ?1 AND closed_by_run_end = 1",
+                          [.integer(id)])
+            guard hasObserver else { return }
+            for hookID in ids { if let hook = try StatsReader.hook(hookID, in: db) { notify(.hookAttached(hook)) } }
         }
     }
 
@@ -129,12 +130,14 @@ extension StatsWriter {
         }
     }
 
-    /// Records the batch a hook stopped at.
+    /// Records the batch a hook stopped at; `byRunEnd` when the end of its run closed it (not a
+    /// client), so that a resume opens it again.
     ///
     /// - Throws: `StatsStoreError.invalidArgument` for an unknown hook id.
-    public func markHookDetached(_ id: Int64, atBatch batch: Int64) throws {
+    public func markHookDetached(_ id: Int64, atBatch batch: Int64, byRunEnd: Bool = false) throws {
         try synchronously { db, cache in
-            try cache.run("UPDATE hooks SET detached_batch = ?2 WHERE id = ?1", [.integer(id), .integer(batch)])
+            try cache.run("UPDATE hooks SET detached_batch = ?2, closed_by_run_end = ?3 WHERE id = ?1",
+                          [.integer(id), .integer(batch), .integer(byRunEnd ? 1 : 0)])
             if db.changes == 0 { throw StatsStoreError.invalidArgument("no hook with id \(id)") }
             if hasObserver, let hook = try StatsReader.hook(id, in: db) { notify(.hookDetached(hook)) }
         }

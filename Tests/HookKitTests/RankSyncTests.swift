@@ -113,8 +113,10 @@ struct RankSyncTests {
         #expect(outcomes[0].error?.contains("rank 1 of 2 failed, so every rank stops after batch 4") == true, "\(outcomes[0].error ?? "no error")")
     }
 
-    /// Bytes per batch from rank 1 (its iteration), kept by rank 0.
+    /// Bytes per batch from rank 1 (its iteration; none when `silent`), kept by rank 0.
     final class BatchMail: RankMail, LearnerCallback {
+        let silent: Bool
+        init(silent: Bool) { self.silent = silent }
         var collects: Bool { true }
         var waiting: [UInt8] = []
         var received: [UInt8] = []
@@ -123,12 +125,12 @@ struct RankSyncTests {
         func discard() { waiting = [] }
         func received(_ bytes: ArraySlice<UInt8>, from rank: Int) throws { received += bytes }
         func endBatch(_ learner: Learner) throws {
-            if learner.rankSync?.group.rank == 1 { waiting.append(UInt8(learner.position.iteration)) }
+            if !silent, learner.rankSync?.group.rank == 1 { waiting.append(UInt8(learner.position.iteration)) }
         }
     }
 
     /// Rank 0 asks for the others' rows at batch 3's end (a checkpoint due), and notes at each
-    /// batch start how far it holds every rank's rows, and what it holds.
+    /// batch start how far it holds every rank's rows, and whether it holds all of them.
     final class GatherProbe: LearnerCallback {
         let mail: BatchMail, recorder: EventRecorder, asks: Bool
         init(mail: BatchMail, recorder: EventRecorder, asks: Bool) { (self.mail, self.recorder, self.asks) = (mail, recorder, asks) }
@@ -137,29 +139,34 @@ struct RankSyncTests {
         }
         func beginBatch(_ learner: Learner) throws {
             guard let through = learner.rankSync?.rowsCompleteThrough else { return }
-            recorder.events.append("note \(learner.position.iteration): \(through) \(mail.received == (0...through).map(UInt8.init))")
+            let all = mail.received == (mail.silent ? [] : (0...through).map(UInt8.init))
+            recorder.events.append("note \(learner.position.iteration): \(through) \(all)")
         }
     }
 
-    @Test("a gather rank 0 asks for mid-epoch holds every rank's rows within two batches; unasked, only at the epoch's end",
-          arguments: [true, false])
-    func requestedGather(asks: Bool) {
+    /// A checkpoint at batch 5's start needs every rank's rows through batch 4: asked for at
+    /// batch 3's end, they are there, whether rank 1 has rows to send or none.
+    @Test("a gather rank 0 asks for mid-epoch holds every rank's rows within two batches, rows or none",
+          arguments: [(true, false), (false, false), (true, true), (false, true)])
+    func requestedGather(asks: Bool, silent: Bool) {
         let outcomes = Self.train { rank, learner, recorder in
-            let mail = BatchMail()
+            let mail = BatchMail(silent: silent)
             learner.rankSync?.mail = mail
             learner.rankSync?.gatherInterval = 1e9  // never because of time
             learner.callbacks.insert(mail, at: 0)
             if rank == 0 { learner.callbacks.append(GatherProbe(mail: mail, recorder: recorder, asks: asks)) }
         }
         #expect(outcomes.allSatisfy { $0.error == nil && $0.batches == Array(0..<10) }, "\(outcomes)")
-        // "batch: complete through, and rank 1's bytes 0...through all there"
+        // "batch: complete through, and all of rank 1's bytes through it there"
         let notes = outcomes[0].notes
         #expect(notes.allSatisfy { $0.hasSuffix("true") }, "\(notes)")
         let first = notes.first { note in Int(note.split(separator: " ")[2])! >= 3 }
-        if asks {
-            #expect(first == "note 5: 4 true", "\(notes)")
-        } else {
-            #expect(first == nil, "\(notes)")
+        switch (asks, silent) {
+        case (true, _): #expect(first == "note 5: 4 true", "\(notes)")
+        // Nothing waits: each batch's carried flags say so at the next one's end.
+        case (false, true): #expect(first == "note 5: 3 true", "\(notes)")
+        // Rank 1's rows wait for the epoch's end.
+        case (false, false): #expect(first == nil, "\(notes)")
         }
     }
 }

@@ -113,15 +113,29 @@ public final class DaemonCore: Sendable {
         if isShuttingDown { throw DaemonError.shuttingDown }
         // A rank the rendezvous will assign is recorded when it has (`RunLifecycle`).
         let distributed = spec.train.distributed
-        let id = try writer.createRun(name: spec.name, spec: spec.json, rank: distributed?.rank ?? 0, worldSize: distributed?.worldSize ?? 1)
-        enqueue(id, resume: false)
+        let id = try enqueue(resume: false) {
+            try writer.createRun(name: spec.name, spec: spec.json, rank: distributed?.rank ?? 0, worldSize: distributed?.worldSize ?? 1)
+        }
         logger.info("run \(id) (\(spec.name)) queued")
         return id
     }
 
     /// Queues a stored run for training; `resume` restores its checkpoint first.
     public func enqueue(_ runID: Int64, resume: Bool) {
-        control.withLock { $0.waiting.append(runID) }
+        _ = try? enqueue(resume: resume) { runID }
+    }
+
+    /// Queues the run `store` makes queued in the stats file (a new one, or one reopened).
+    ///
+    /// The store's change and the queue entry are one step for `cancel`, which holds the same
+    /// lock: a cancel sees the run both queued in the file and waiting here, or neither, never a
+    /// `queued` row that trains after it was cancelled.
+    private func enqueue(resume: Bool, store: () throws -> Int64) throws -> Int64 {
+        let runID = try control.withLock { c in
+            let id = try store()
+            c.waiting.append(id)
+            return id
+        }
         trainingQueue.async { [self] in
             let runControl = control.withLock { c -> RunControl? in
                 guard let index = c.waiting.firstIndex(of: runID) else { return nil }  // cancelled while queued
@@ -135,6 +149,7 @@ public final class DaemonCore: Sendable {
             RunSession(core: self, runID: runID, resume: resume, control: runControl).run()
             control.withLock { $0.current = nil }
         }
+        return runID
     }
 
     /// Queues a failed or cancelled run again, to resume from its last checkpoint as a restart
@@ -148,8 +163,14 @@ public final class DaemonCore: Sendable {
     ///   `DaemonError.shuttingDown`.
     public func resume(_ runID: Int64) throws -> RunRecord {
         if isShuttingDown { throw DaemonError.shuttingDown }
-        let record = try writer.reopenRun(runID)
-        enqueue(runID, resume: true)
+        var record: RunRecord?
+        _ = try enqueue(resume: true) {
+            record = try writer.reopenRun(runID)
+            return runID
+        }
+        guard var record else { throw StatsStoreError.runNotFound(runID) }
+        // The path the run resumes from, if the file is still there (else it starts over).
+        if let path = record.checkpointPath, !FileManager.default.fileExists(atPath: path) { record.checkpointPath = nil }
         logger.info("run \(runID) queued to resume from \(record.checkpointPath ?? "its start (no checkpoint)")")
         return record
     }
@@ -161,33 +182,26 @@ public final class DaemonCore: Sendable {
     ///
     /// - Throws: `StatsStoreError.runNotFound` for an unknown id.
     public func cancel(_ runID: Int64) throws -> CancelOutcome {
-        enum Found { case waiting, running(RunControl), neither }
-        let found = control.withLock { c -> Found in
+        // Under the lock that `enqueue` stores and queues under (see there).
+        let outcome = try control.withLock { c -> CancelOutcome in
             if let index = c.waiting.firstIndex(of: runID) {
                 c.waiting.remove(at: index)
-                return .waiting
-            }
-            if let current = c.current, current.runID == runID { return .running(current) }
-            return .neither
-        }
-        switch found {
-        case .waiting:
-            try writer.markRun(runID, status: .cancelled)
-            logger.info("run \(runID) cancelled while queued")
-            return .cancelled
-        case .running(let runControl):
-            runControl.requestStop(.cancel)
-            logger.info("run \(runID) stopping at the next batch boundary (cancel)")
-            return .stopping
-        case .neither:
-            let record = try reader.run(runID)
-            if [.queued, .interrupted, .running].contains(record.status) {
-                // Not on this process's queue (e.g. left behind by a crash and not resumed).
                 try writer.markRun(runID, status: .cancelled)
+                logger.info("run \(runID) cancelled while queued")
                 return .cancelled
             }
-            return .alreadyEnded(record.status)
+            if let current = c.current, current.runID == runID {
+                current.requestStop(.cancel)
+                return .stopping
+            }
+            let record = try reader.run(runID)
+            guard [.queued, .interrupted, .running].contains(record.status) else { return .alreadyEnded(record.status) }
+            // Not on this process's queue (e.g. left behind by a crash and not resumed).
+            try writer.markRun(runID, status: .cancelled)
+            return .cancelled
         }
+        if case .stopping = outcome { logger.info("run \(runID) stopping at the next batch boundary (cancel)") }
+        return outcome
     }
 
     /// Deletes ended runs beyond the `stats.keep_runs` that ended last (0 keeps every run), rows

@@ -66,10 +66,12 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
         try writer.markHookDetached(id, atBatch: Int64(batch))
     }
 
-    /// Closes every hooks row still open at `batch`, in id order: the run ended for good.
+    /// Closes every hooks row still open at `batch`, in id order: the run ended (a resume of a
+    /// failed or cancelled run opens them again).
     public func closeOpenHooks(atBatch batch: Int) throws {
-        for (entryID, _) in hookIDs.sorted(by: { $0.value < $1.value }) {
-            try hookDetached(entryID: entryID, atBatch: batch)
+        for (entryID, id) in hookIDs.sorted(by: { $0.value < $1.value }) {
+            hookIDs[entryID] = nil
+            try writer.markHookDetached(id, atBatch: Int64(batch), byRunEnd: true)
         }
     }
 

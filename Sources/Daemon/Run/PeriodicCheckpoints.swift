@@ -6,14 +6,13 @@ import StatsStore
 /// Writes a run's checkpoint every `everyBatches` batches and at each epoch end, and on
 /// request (the shutdown's), always after the statistics it covers are on disk.
 ///
-/// A learner callback on the training queue, after the recorder: a batch's rows are handed to
-/// the writer before its checkpoint flushes them.
-///
-/// Rank 0 of a data-parallel run also needs the other ranks' rows through the checkpoint's
-/// batch, which reach it only when the ranks agree to gather them (`RankSync`): a periodic
-/// checkpoint that falls due asks for a gather and is written at the start of the first batch
-/// after it, within two batches. A crash of any rank then loses no row that a resume does not
-/// train again. Checkpoints at epoch ends and stops follow a gather already.
+/// A learner callback on the training queue. A periodic checkpoint that falls due at a batch's
+/// end is written at the next batch's start, after every callback has recorded that batch (the
+/// health rules' alerts come after this callback) and its rows were handed to the writer. Rank 0
+/// of a data-parallel run also needs the other ranks' rows through that batch, which reach it
+/// only when the ranks agree to gather them (`RankSync`): the due checkpoint asks for a gather
+/// and waits for it, two batches at most. A crash of any rank then loses no row that a resume
+/// does not train again. Checkpoints at epoch ends and stops follow a gather already.
 final class PeriodicCheckpoints: LearnerCallback {
     private let runID: Int64
     private unowned let job: TrainingJob
@@ -21,8 +20,8 @@ final class PeriodicCheckpoints: LearnerCallback {
     private let url: URL
     private let everyBatches: Int
     private let logger: Logger
-    /// A data-parallel periodic checkpoint waits for the other ranks' rows.
-    private var waitingForRanks = false
+    /// A periodic checkpoint fell due and waits for the next batch's start.
+    private var due = false
 
     /// - Parameter everyBatches: 0 checkpoints only at epoch ends (and on request).
     init(runID: Int64, job: TrainingJob, writer: StatsWriter, url: URL, everyBatches: Int, logger: Logger) {
@@ -52,18 +51,16 @@ final class PeriodicCheckpoints: LearnerCallback {
 
     func endBatch(_ learner: Learner) throws {
         guard everyBatches > 0, (learner.position.iteration + 1) % everyBatches == 0 else { return }
-        if let sync = learner.rankSync {
-            sync.requestGather()
-            waitingForRanks = true
-        } else {
-            try checkpoint(at: Self.after(learner.position))
-        }
+        due = true
+        learner.rankSync?.requestGather()
     }
 
     func beginBatch(_ learner: Learner) throws {
-        guard waitingForRanks, let through = learner.rankSync?.rowsCompleteThrough,
-              through + 1 >= learner.position.iteration else { return }
-        waitingForRanks = false
+        guard due else { return }
+        if let sync = learner.rankSync {
+            guard let through = sync.rowsCompleteThrough, through + 1 >= learner.position.iteration else { return }
+        }
+        due = false
         try checkpoint(at: learner.position)
     }
 
@@ -79,7 +76,7 @@ final class PeriodicCheckpoints: LearnerCallback {
     }
 
     func endEpoch(_ learner: Learner, metrics: EpochMetrics) throws {
-        waitingForRanks = false
+        due = false
         let p = learner.position
         try checkpoint(at: TrainingPosition(epoch: p.epoch + 1, batch: 0, iteration: p.iteration))
     }

@@ -54,7 +54,8 @@ final class RunSession: RunParticipant {
             status = .failed
         }
         (hooks, checkpoints, group) = (nil, nil, nil)
-        core.hookCommands.runEnded(runID)
+        // Unless a client queued it again meanwhile (`POST /runs/{id}/resume`): its hooks wait for that.
+        if !core.waitingRuns.contains(runID) { core.hookCommands.runEnded(runID) }
         core.live.update { s in
             s.activeRunID = nil
             s.modulePaths = nil
@@ -143,8 +144,10 @@ final class RunSession: RunParticipant {
         return start
     }
 
-    /// The spec's hooks, or a resumed run's open hooks under their old rows (`LiveHooks.install`).
+    /// The spec's hooks, or a resumed run's open hooks under their old rows (`LiveHooks.install`),
+    /// with those its end closed, if it had ended (a failed or cancelled run resumed over HTTP).
     func attachHooks(_ job: TrainingJob, recorder: StatsRecorder, from start: TrainingPosition) throws {
+        if resume { try core.writer.reopenHooksClosedByRunEnd(run: runID) }
         let rows = resume ? try core.reader.hooks(run: runID) : []
         try hooks?.install(reopening: rows, atBatch: start.iteration)
     }

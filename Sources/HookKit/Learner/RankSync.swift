@@ -117,13 +117,16 @@ public final class RankSync {
         agreementsWaitedAtOnce += 1
         agreedStopCode = agreed.stopCode
         waitsAtOnce = agreed.endsNext
-        let gathers = agreed.gatherDue || agreed.stops || agreed.failedRank != nil || endOfEpoch
+        let gathers = agreed.gather != .none || agreed.stops || agreed.failedRank != nil || endOfEpoch
         if !agreed.collects {
             mail?.discard()
         } else if agreed.pending > 0, gathers {
             try gather(length: agreed.pending)
         }
-        if !agreed.collects || agreed.pending == 0 || gathers { rowsCompleteThrough = learner.position.iteration }
+        if !agreed.collects || agreed.pending == 0 || gathers {
+            rowsCompleteThrough = learner.position.iteration
+            gatherRequested = false
+        }
         if let failure, agreed.failedRank != nil { throw failure }
         if let failedRank = agreed.failedRank {
             throw TorchError("data parallel", "rank \(failedRank) of \(group.worldSize) failed, so every rank stops after batch \(learner.position.iteration) (its error is in its own log and status)")
@@ -149,8 +152,9 @@ public final class RankSync {
         var stop = localStopCode?() ?? (learner.stopSignal.isRequested ? Self.stopCode : 0)
         // This batch is the last planned one.
         if learner.reachesPlannedEnd(within: 1) { stop = max(stop, Self.stopCode) }
+        let due = collects && seconds(since: lastGather) >= gatherInterval
         return Flags(stopCode: stop, failedRank: failure != nil ? rank : nil,
-                     gatherDue: collects && (gatherRequested || seconds(since: lastGather) >= gatherInterval), collects: collects,
+                     gather: gatherRequested ? .asked : due ? .due : .none, collects: collects,
                      pending: rank == 0 ? 0 : mail?.pendingCount ?? 0,
                      endsNext: learner.reachesPlannedEnd(within: 2))
     }
@@ -164,7 +168,6 @@ public final class RankSync {
             frame.replaceSubrange(8..<(8 + bytes.count), with: bytes)
         }
         lastGather = DispatchTime.now()
-        gatherRequested = false
         guard let frames = try group.gather(frame) else { return }
         for (rank, frame) in frames.enumerated() where rank != 0 {
             let count = frame.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
@@ -181,13 +184,24 @@ public final class RankSync {
 
     /// What one rank says at a batch's end, and, all-reduced, what the ranks agreed (the largest
     /// of each value over the ranks).
+    /// What rank 0 wants of the others' rows, larger wanting more (the ranks agree on the largest).
+    enum GatherWish: Int64 {
+        case none = 0
+        /// Its flush delay has passed: gathered at the next agreement waited for anyway, or at
+        /// once when rows wait.
+        case due = 1
+        /// `requestGather`: the next agreement is waited for at once, rows or none, so that
+        /// `rowsCompleteThrough` moves on within two batches.
+        case asked = 2
+    }
+
     struct Flags {
         /// How many int64s travel (`values`).
         static let count = 6
         var stopCode: Int64
         var failedRank: Int?
-        /// Rank 0's stats want the others' rows now.
-        var gatherDue: Bool
+        /// Whether rank 0 wants the others' rows now.
+        var gather: GatherWish
         /// Rank 0 keeps the others' rows at all.
         var collects: Bool
         /// The most bytes a rank holds for rank 0.
@@ -195,27 +209,29 @@ public final class RankSync {
         /// A planned end comes after the next batch: its agreement is waited for at once.
         var endsNext: Bool
 
-        init(stopCode: Int64, failedRank: Int?, gatherDue: Bool, collects: Bool, pending: Int, endsNext: Bool) {
+        init(stopCode: Int64, failedRank: Int?, gather: GatherWish, collects: Bool, pending: Int, endsNext: Bool) {
             self.stopCode = stopCode
             self.failedRank = failedRank
-            self.gatherDue = gatherDue
+            self.gather = gather
             self.collects = collects
             self.pending = pending
             self.endsNext = endsNext
         }
 
         init(_ values: [Int64]) {
-            self.init(stopCode: values[0], failedRank: values[1] > 0 ? Int(values[1]) - 1 : nil, gatherDue: values[2] != 0,
+            self.init(stopCode: values[0], failedRank: values[1] > 0 ? Int(values[1]) - 1 : nil, gather: GatherWish(rawValue: min(max(values[2], 0), 2)) ?? .none,
                       collects: values[3] != 0, pending: Int(values[4]), endsNext: values[5] != 0)
         }
 
         var values: [Int64] {
-            [stopCode, Int64(failedRank.map { $0 + 1 } ?? 0), gatherDue ? 1 : 0, collects ? 1 : 0, Int64(pending), endsNext ? 1 : 0]
+            [stopCode, Int64(failedRank.map { $0 + 1 } ?? 0), gather.rawValue, collects ? 1 : 0, Int64(pending), endsNext ? 1 : 0]
         }
 
         var stops: Bool { stopCode != 0 }
 
         /// Whether the ranks wait for the next agreement at once, to act on it at that batch.
-        var asksToWait: Bool { stops || failedRank != nil || (gatherDue && pending > 0) || endsNext }
+        var asksToWait: Bool {
+            stops || failedRank != nil || gather == .asked || (gather == .due && pending > 0) || endsNext
+        }
     }
 }

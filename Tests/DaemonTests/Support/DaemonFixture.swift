@@ -12,7 +12,7 @@ final class DaemonFixture {
 
     /// Writes a config; `training`, `stats` and `http` add keys to their sections (e.g. `"checkpoint_every_batches": 25`).
     init(host: String = "127.0.0.1", token: String? = nil, maxBodyBytes: Int = 1 << 20, training: String = "",
-         stats: String = "", http: String = "", hookWaitMs: Int = 5000) throws {
+         stats: String = "", http: String = "", hookWaitMs: Int = 5000, flushMs: Int = 50) throws {
         let directory = try TempDirectory()
         self.directory = directory
         self.host = host
@@ -26,7 +26,7 @@ final class DaemonFixture {
              "storage": {"state_directory": "\(directory.path("state"))"},
              "auth": {"token_file": \(tokenFile.map { "\"\($0)\"" } ?? "null")},
              "http": {"max_body_bytes": \(maxBodyBytes), "hook_wait_ms": \(hookWaitMs)\(httpJSON)},
-             "stats": {"flush_ms": 50\(statsJSON)},
+             "stats": {"flush_ms": \(flushMs)\(statsJSON)},
              "training": {"threads": 1\(trainingJSON)}}
             """)
     }
