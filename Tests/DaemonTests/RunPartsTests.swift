@@ -103,8 +103,14 @@ import Testing
                                               logger: Logger(label: "test"))
         var saved: [Int] = []
         b.job.learner.callbacks += [checkpoints, AtEndOfBatch { learner in
-            // The checkpoint of batch 3 (iteration 2) holds position 3, with rows 0...2 committed.
+            // A callback after the checkpoints' (as the health rules are) records at batch 3's end…
             if learner.position.iteration == 2 {
+                b.writer.record(BatchMetricRow(runID: b.runID, batch: 1000, epoch: 0, loss: 1, lr: 0.1))
+            }
+        }, AtBeginOfBatch { learner in
+            // …and the checkpoint due then, written as batch 4 begins, holds position 3 with
+            // every row of batches 0...2 committed, that one too.
+            if learner.position.iteration == 3 {
                 saved.append(try b.job.restoreCheckpoint(from: url).iteration)
                 saved.append(b.writer.pendingRows)
             }
@@ -123,4 +129,11 @@ final class AtEndOfBatch: LearnerCallback {
     private let body: (Learner) throws -> Void
     init(_ body: @escaping (Learner) throws -> Void) { self.body = body }
     func endBatch(_ learner: Learner) throws { try body(learner) }
+}
+
+/// A learner callback that runs `body` at the start of every training batch.
+final class AtBeginOfBatch: LearnerCallback {
+    private let body: (Learner) throws -> Void
+    init(_ body: @escaping (Learner) throws -> Void) { self.body = body }
+    func beginBatch(_ learner: Learner) throws { try body(learner) }
 }
