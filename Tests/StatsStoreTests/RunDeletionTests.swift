@@ -119,8 +119,7 @@ import Testing
     @Test func aVersion1FileKeepsItsRunsAndIdsWhenMigrated() throws {
         let dir = try TempDir()
         let path = dir.path("v1.db")
-        let db = try Connection(path: path)
-        try Schema.migrate(db, migrations: Array(Schema.migrations.prefix(1)))
+        let db = try fileAtSchemaVersion(1, path: path)
         try db.execute("""
             INSERT INTO runs (id, name, spec, status, started_at, epoch, batch, checkpoint_path)
                 VALUES (3, 'old', '{"x":1}', 'finished', '2026-01-01T00:00:00.000Z', 1, 99, '/ckpt');

@@ -63,8 +63,7 @@ import Testing
     @Test func migratingMarksTheRowsAnOlderFailedRunsEndClosed() throws {
         let dir = try TempDir()
         let path = dir.path("old.db")
-        let db = try Connection(path: path)
-        try Schema.migrate(db, migrations: Array(Schema.migrations.prefix(5)))
+        let db = try fileAtSchemaVersion(5, path: path)
         try db.execute("""
             INSERT INTO runs (id, name, spec, status) VALUES (1, 'failed', '{}', 'failed'), (2, 'finished', '{}', 'finished');
             INSERT INTO hooks (run_id, path, kind, stats, attached_batch, detached_batch) VALUES

@@ -91,8 +91,7 @@ struct SchemaTests {
     func migrateToAbsMean() throws {
         let dir = try TempDir()
         let path = dir.path("v2.db")
-        let db = try Connection(path: path)
-        try Schema.migrate(db, migrations: Array(Schema.migrations.prefix(2)))
+        let db = try fileAtSchemaVersion(2, path: path)
         try db.execute("INSERT INTO runs (name, spec) VALUES ('old', '{}')")
         try db.execute("""
             INSERT INTO activation_stats (run_id, path, kind, batch, epoch, mean, std, near_zero, min, max)
@@ -110,8 +109,7 @@ struct SchemaTests {
     func migrateToRanks() throws {
         let dir = try TempDir()
         let path = dir.path("v4.db")
-        let db = try Connection(path: path)
-        try Schema.migrate(db, migrations: Array(Schema.migrations.prefix(4)))
+        let db = try fileAtSchemaVersion(4, path: path)
         try db.execute("""
             INSERT INTO runs (name, spec, status, batch) VALUES ('old', '{}', 'finished', 1);
             INSERT INTO activation_stats (run_id, path, kind, batch, epoch, mean, abs_mean) VALUES

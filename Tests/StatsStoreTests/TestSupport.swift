@@ -96,3 +96,10 @@ func setCap(_ writer: StatsWriter, pagesAboveSize: Int?) throws {
         try db.execute("PRAGMA max_page_count = \(cap)")
     }
 }
+
+/// A new stats file at `path` as a hookd of schema `version` left it, for migration tests.
+func fileAtSchemaVersion(_ version: Int, path: String) throws -> Connection {
+    let db = try Connection(path: path)
+    try Schema.migrate(db, migrations: Array(Schema.migrations.prefix(version)))
+    return db
+}
