@@ -3,7 +3,8 @@ import Testing
 
 /// The dashboard in Debian's headless Chromium against the real `hookd serve` training a run:
 /// charts drawn from the run's data, live batches appended without a reload, a hook attached and
-/// detached with the page's buttons (asking for the token once), a drag-zoom refetching its range. `HOOKD_SCREENSHOT=1` trains Fashion-MNIST (config/default-run.json)
+/// detached with the page's buttons (asking for the token once), a drag-zoom refetching its range,
+/// a cancelled run resumed with its button. `HOOKD_SCREENSHOT=1` trains Fashion-MNIST (config/default-run.json)
 /// instead of synthetic data and saves the page to docs/dashboard.png.
 @Suite(.serialized) struct DashboardBrowserTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -199,7 +200,18 @@ import Testing
         try page.waitFor("run \(run) cancelled in the table", runRow(run, "cancelled"), timeout: 30)
         let next = try daemon.submit(try Self.spec())
         try page.waitFor("run \(next) in the table", runRow(next, "running"), timeout: 60)
+
+        // The cancelled run, still selected, offers its resume: the button queues it again
+        // behind the training one (the kept token is sent), and it trains once that one ends.
+        try page.waitFor("the resume button", "!document.getElementById('run-actions').hidden", timeout: 30)
+        try page.evaluate("document.getElementById('resume-button').click()")
+        try page.waitFor("the page reports the resume", "document.getElementById('resume-message').textContent.includes('queued to resume')", timeout: 30)
+        try page.waitFor("run \(run) queued in the table", runRow(run, "queued"), timeout: 30)
+        #expect(try page.evaluate("document.getElementById('run-actions').hidden") as? Bool == true)
+        #expect(browser.prompts.count == 1)
         _ = try daemon.client.delete("/runs/\(next)")
+        try page.waitFor("run \(run) trains again", runRow(run, "running"), timeout: 60)
+        _ = try daemon.client.delete("/runs/\(run)")
     }
 
     /// JavaScript counting the non-transparent pixels of every canvas matching `selector`.

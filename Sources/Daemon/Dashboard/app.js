@@ -6,6 +6,7 @@ const limits = {batches: 1000, stats: 500, histograms: 400};
 const layerStats = ['mean', 'std', 'near_zero'];
 const hookStats = ['mean', 'std', 'near_zero', 'abs_mean', 'min', 'max', 'histogram'];
 const endedStatuses = ['finished', 'failed', 'cancelled', 'interrupted'];
+const resumableStatuses = ['failed', 'cancelled'];
 
 const $ = (id) => document.getElementById(id);
 // `rank`: the data-parallel rank the layer charts show (a single process is rank 0 of 1); the
@@ -61,9 +62,26 @@ async function loadRuns() {
     cell(row, fixed(run.loss, 4));
     cell(row, typeof run.accuracy === 'number' ? `${(100 * run.accuracy).toFixed(1)} %` : '');
     row.addEventListener('click', () => selectRun(run.id).catch((e) => report('select', e)));
-    if (run.id === state.run) $('run-error').textContent = run.error || '';
+    if (run.id === state.run) showRunActions(run);
   }
   return runs;
+}
+
+// The selected run's error, and for a failed or cancelled one the way to resume it.
+function showRunActions(run) {
+  $('run-error').textContent = run.error || '';
+  $('run-actions').hidden = !resumableStatuses.includes(run.status);
+}
+
+async function resume() {
+  const id = state.run;
+  try {
+    const answer = await api.send('POST', `/runs/${id}/resume`);
+    $('resume-message').textContent = `run ${id} queued to resume from ${answer.resumes_from ?? 'its start (no checkpoint)'}`;
+  } catch (error) {
+    $('resume-message').textContent = `resume failed: ${error.message}`;
+  }
+  await loadRuns();
 }
 
 // A data-parallel run's ranks: the selector appears, and starts at the file's own rank.
@@ -96,6 +114,7 @@ async function selectRun(id) {
   state.lastBatch = null;
   state.epoch = null;
   $('run-title').textContent = `run ${id}`;
+  $('resume-message').textContent = '';
   for (const row of $('runs').tBodies[0].rows) row.className = Number(row.dataset.run) === id ? 'selected' : '';
   // The runs list says the run's rank and world size, which every series read below needs.
   const runs = await loadRuns();
@@ -359,6 +378,7 @@ function setUp() {
     stats.append(label);
   }
   $('attach-form').addEventListener('submit', (event) => attach(event).catch((e) => report('attach', e)));
+  $('resume-button').addEventListener('click', () => resume().catch((e) => report('resume', e)));
   $('kind').addEventListener('change', () => {
     state.kind = $('kind').value;
     state.selected = [];
