@@ -20,6 +20,7 @@ final class BrowserPage {
     /// The value of a JavaScript expression (promises awaited), as JSON turns it into Foundation values.
     ///
     /// - Throws: `Failure` with the exception's text when the expression throws.
+    @discardableResult
     func evaluate(_ expression: String) throws -> Any? {
         let result = try browser.call("Runtime.evaluate", [
             "expression": expression, "returnByValue": true, "awaitPromise": true,
