@@ -208,6 +208,8 @@ import Testing
         try page.waitFor("the page reports the resume", "document.getElementById('resume-message').textContent.includes('queued to resume')", timeout: 30)
         try page.waitFor("run \(run) queued in the table", runRow(run, "queued"), timeout: 30)
         #expect(try page.evaluate("document.getElementById('run-actions').hidden") as? Bool == true)
+        // The answer stays in sight once the button is gone.
+        #expect(try page.evaluate("document.getElementById('resume-message').checkVisibility()") as? Bool == true)
         #expect(browser.prompts.count == 1)
         _ = try daemon.client.delete("/runs/\(next)")
         try page.waitFor("run \(run) trains again", runRow(run, "running"), timeout: 60)
