@@ -72,12 +72,11 @@ final class ConnectionTracker: Sendable {
     func cutSlowRequests(olderThan timeout: Double) -> Int {
         let limit = UInt64(timeout * 1e9)
         return records.withLock { records in
-            // Read under the lock: a connection that finished a request just before stamped
-            // `since` with a time later than one read outside it.
+            // Read under the lock, so after every `since` of the records seen here was stamped:
+            // read before it, a request finished meanwhile is later, and the subtraction traps.
             let now = Self.now()
             var cut = 0
-            for record in records.values
-            where !record.answering && now > record.since && now - record.since > limit {
+            for record in records.values where !record.answering && now - record.since > limit {
                 // Under the lock: `closed` runs before microhttpd closes the descriptor, so it
                 // is still this connection's.
                 Glibc.shutdown(record.fd, Int32(SHUT_RDWR))

@@ -18,12 +18,17 @@ struct GradientReducerTests {
         }
     }
 
+    /// Runs `body` on both ranks of a new group of 2, each with its rank's `Step`.
+    static func onTwoRanks<T: Sendable>(_ body: @escaping @Sendable (ProcessGroup, Step) throws -> T) -> [Result<T, Error>] {
+        let master = Ranks.master()
+        return Ranks.run(2) { rank in
+            try body(try ProcessGroup(master: master, rank: rank, worldSize: 2, timeout: 30), try Step(rank: rank))
+        }
+    }
+
     @Test("2 ranks: the first bucket starts before backward reaches the second; gradients become the ranks' average")
     func overlapsAndAverages() throws {
-        let master = Ranks.master()
-        let results = Ranks.run(2) { rank in
-            let group = try ProcessGroup(master: master, rank: rank, worldSize: 2, timeout: 30)
-            let step = try Step(rank: rank)
+        let results = Self.onTwoRanks { group, step in
             let reducer = try GradientReducer(group: group, buckets: [[step.b], [step.a]])
             // Seen by a's own gradient hook, which runs before a's gradient is accumulated.
             nonisolated(unsafe) var launchedWhenAArrived = -1
@@ -51,10 +56,7 @@ struct GradientReducerTests {
 
     @Test("unarmed, a backward stays local and launches nothing; armed again, the next step reduces")
     func onlyBetweenPrepareAndFinish() throws {
-        let master = Ranks.master()
-        let results = Ranks.run(2) { rank in
-            let group = try ProcessGroup(master: master, rank: rank, worldSize: 2, timeout: 30)
-            let step = try Step(rank: rank)
+        let results = Self.onTwoRanks { group, step in
             let reducer = try GradientReducer(group: group, buckets: [[step.b, step.a]])
             try step.loss.backward(retainGraph: true)
             let local = (reducer.launchedBuckets, try step.b.grad!.floats())
@@ -87,12 +89,10 @@ struct GradientReducerTests {
 
     @Test("side values ride on the last bucket: every rank gets every rank's largest, exactly, and the gradients stay the average")
     func sideValues() throws {
-        let master = Ranks.master()
-        let results = Ranks.run(2) { rank in
-            let group = try ProcessGroup(master: master, rank: rank, worldSize: 2, timeout: 30)
-            let step = try Step(rank: rank)
+        let results = Self.onTwoRanks { group, step in
             let reducer = try GradientReducer(group: group, buckets: [[step.b], [step.a]], sideValueCount: 3)
             // Past 2^24 (a float's exact integers) and near 2^48, the largest allowed.
+            let rank = group.rank
             let big: Int64 = (1 << 48) - 1 - Int64(rank)
             try reducer.sendSideValues([Int64(rank + 1), (1 << 40) + Int64(rank), rank == 0 ? big : 0])
             reducer.prepareForBackward()

@@ -61,17 +61,16 @@ public final class StatsRecorder: LearnerCallback, ActivationStatsSink {
     }
 
     /// Records that the entry's hook recorded nothing from `batch` on.
-    public func hookDetached(entryID: Int, atBatch batch: Int) throws {
+    public func hookDetached(entryID: Int, atBatch batch: Int, byRunEnd: Bool = false) throws {
         guard let id = hookIDs.removeValue(forKey: entryID) else { return }
-        try writer.markHookDetached(id, atBatch: Int64(batch))
+        try writer.markHookDetached(id, atBatch: Int64(batch), byRunEnd: byRunEnd)
     }
 
     /// Closes every hooks row still open at `batch`, in id order: the run ended (a resume of a
     /// failed or cancelled run opens them again).
     public func closeOpenHooks(atBatch batch: Int) throws {
-        for (entryID, id) in hookIDs.sorted(by: { $0.value < $1.value }) {
-            hookIDs[entryID] = nil
-            try writer.markHookDetached(id, atBatch: Int64(batch), byRunEnd: true)
+        for (entryID, _) in hookIDs.sorted(by: { $0.value < $1.value }) {
+            try hookDetached(entryID: entryID, atBatch: batch, byRunEnd: true)
         }
     }
 

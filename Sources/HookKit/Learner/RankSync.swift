@@ -98,8 +98,7 @@ public final class RankSync {
             inFlight = nil
             let flags = Flags(try values(of: previous))
             if !flags.collects { mail?.discard() }
-            // Nothing was waiting for rank 0 at the end of the batch those flags are from.
-            if !flags.collects || flags.pending == 0 { rowsCompleteThrough = learner.position.iteration - 1 }
+            if flags.nothingWaits { rowsCompleteThrough = learner.position.iteration - 1 }
             atOnce = atOnce || flags.asksToWait
         }
         waitsAtOnce = false
@@ -123,7 +122,7 @@ public final class RankSync {
         } else if agreed.pending > 0, gathers {
             try gather(length: agreed.pending)
         }
-        if !agreed.collects || agreed.pending == 0 || gathers {
+        if agreed.nothingWaits || gathers {
             rowsCompleteThrough = learner.position.iteration
             gatherRequested = false
         }
@@ -182,8 +181,6 @@ public final class RankSync {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
-    /// What one rank says at a batch's end, and, all-reduced, what the ranks agreed (the largest
-    /// of each value over the ranks).
     /// What rank 0 wants of the others' rows, larger wanting more (the ranks agree on the largest).
     enum GatherWish: Int64 {
         case none = 0
@@ -195,6 +192,8 @@ public final class RankSync {
         case asked = 2
     }
 
+    /// What one rank says at a batch's end, and, all-reduced, what the ranks agreed (the largest
+    /// of each value over the ranks).
     struct Flags {
         /// How many int64s travel (`values`).
         static let count = 6
@@ -219,8 +218,9 @@ public final class RankSync {
         }
 
         init(_ values: [Int64]) {
-            self.init(stopCode: values[0], failedRank: values[1] > 0 ? Int(values[1]) - 1 : nil, gather: GatherWish(rawValue: min(max(values[2], 0), 2)) ?? .none,
-                      collects: values[3] != 0, pending: Int(values[4]), endsNext: values[5] != 0)
+            self.init(stopCode: values[0], failedRank: values[1] > 0 ? Int(values[1]) - 1 : nil,
+                      gather: GatherWish(rawValue: values[2]) ?? .none, collects: values[3] != 0, pending: Int(values[4]),
+                      endsNext: values[5] != 0)
         }
 
         var values: [Int64] {
@@ -228,6 +228,9 @@ public final class RankSync {
         }
 
         var stops: Bool { stopCode != 0 }
+
+        /// No rank held rows for rank 0 at the batch these flags are from (or rank 0 keeps none).
+        var nothingWaits: Bool { !collects || pending == 0 }
 
         /// Whether the ranks wait for the next agreement at once, to act on it at that batch.
         var asksToWait: Bool {
