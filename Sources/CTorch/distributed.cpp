@@ -108,7 +108,7 @@ ct_process_group join(const std::string &host, uint16_t port, int rank, int worl
                                  seconds_text(timeout_seconds) + " (was every rank started with world size " +
                                  std::to_string(world_size) + " and this master?): " + message_of(e));
     }
-    return new ct_process_group_s{tcp, group, rank, world_size, timeout};
+    return new ct_process_group_s{tcp, {}, group, rank, world_size, timeout};
 }
 
 } // namespace

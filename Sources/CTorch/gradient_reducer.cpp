@@ -4,6 +4,16 @@
 // all ranks launch in the same order) the bucket's all-reduce starts on Gloo's threads while
 // backward goes on. finish waits for them all before the optimizer step.
 //
+// Between two ranks a bucket is reduced by one exchange instead: each rank sends its bucket to
+// the other and receives the other's (Gloo send/recv on the same group), and adds the two while
+// copying into the gradients. Gloo's ring all-reduce takes two half exchanges with a reduction
+// between them, at least four waits on its loop thread; on 2 shared vCPUs it took ~2.7 ms for the
+// 1.6 MB first layer where the exchange takes ~1.5 ms, the add included (BENCHMARKS.md). The sum is
+// the same to the bit: each element is the sum of the same two terms, and float addition of two
+// terms does not depend on their order. The receives are posted before backward (at prepare):
+// Gloo sends only into a receive the other side has announced, so the rank that finishes
+// backward first streams its bucket at once instead of after the later rank's announcement.
+//
 // The last bucket may also carry a few int64s per rank (the side values): the ranks' per-batch
 // agreement rides on the gradients' all-reduce instead of costing a collective of its own. Each
 // rank writes its values into its own slots, zeros elsewhere, so the sum gives every rank every
@@ -29,8 +39,11 @@ struct Bucket {
     std::vector<at::Tensor> parameters;
     std::vector<int64_t> offsets;
     at::Tensor flat;
+    /// The other rank's bucket, when the two exchange (`pairwise`).
+    at::Tensor peer_flat;
     size_t pending = 0;
     c10::intrusive_ptr<c10d::Work> work;
+    c10::intrusive_ptr<c10d::Work> receive;
 };
 
 /// Where a parameter's gradient goes, in the caller's (bucket) order.
@@ -64,9 +77,20 @@ struct ct_gradient_reducer_s {
     bool expecting = false;
     /// 1 / world_size as DDP wraps it (a 0-dim double tensor), each gradient's factor.
     at::Tensor scale;
+    /// Two ranks exchange their buckets rather than run Gloo's ring (the default at world size 2).
+    bool pairwise = false;
+    /// Bucket b's sends and receives carry tag first_tag + b (`ct_process_group_s::next_tag`).
+    int first_tag = 0;
 
     ~ct_gradient_reducer_s() {
         for (auto &[accumulator, key] : hooks) accumulator->del_post_hook(key);
+        // A step that never finished (its run is failing) leaves operations posted on the group's
+        // pairs; their buffers must outlive the pairs, which would otherwise read into freed memory.
+        for (auto &bucket : buckets) {
+            for (auto *work : {&bucket.work, &bucket.receive}) {
+                if (*work && !(*work)->isCompleted()) group->unfinished.push_back(std::move(*work));
+            }
+        }
     }
 
     void reset() {
@@ -116,6 +140,17 @@ struct ct_gradient_reducer_s {
         if (--bucket.pending == 0) launch_ready_buckets();
     }
 
+    /// Announces this step's receives to the other rank, one per bucket, each bucket its own tag
+    /// (so buckets in flight at once never take each other's data). One still posted (a step
+    /// that never finished) stays the bucket's.
+    void post_receives() {
+        for (size_t b = 0; b < buckets.size(); ++b) {
+            if (buckets[b].receive) continue;
+            std::vector<at::Tensor> into{buckets[b].peer_flat};
+            buckets[b].receive = group->group->recv(into, 1 - group->rank, first_tag + int(b));
+        }
+    }
+
     void launch_ready_buckets() {
         c10d::AllreduceOptions options;
         options.reduceOp = c10d::ReduceOp::SUM;
@@ -124,7 +159,12 @@ struct ct_gradient_reducer_s {
             Bucket &bucket = buckets[next_bucket];
             if (next_bucket + 1 == buckets.size()) write_side(bucket.flat);
             std::vector<at::Tensor> one{bucket.flat};
-            bucket.work = group->group->allreduce(one, options);
+            if (pairwise) {
+                // Into the receive the other rank posted for this bucket.
+                bucket.work = group->group->send(one, 1 - group->rank, first_tag + int(next_bucket));
+            } else {
+                bucket.work = group->group->allreduce(one, options);
+            }
         }
     }
 
@@ -150,12 +190,28 @@ struct ct_gradient_reducer_s {
             if (!slots[i].ready) return int(i);
         }
         at::NoGradGuard no_grad;
-        for (auto &bucket : buckets) {
+        for (size_t b = 0; b < buckets.size(); ++b) {
+            Bucket &bucket = buckets[b];
             ctorch::run_collective(group, "all_reduce", [&] { return bucket.work; });
-            // The side slots after the last bucket's gradients stay in its flat buffer.
+            if (pairwise) {
+                ctorch::run_collective(group, "all_reduce", [&] { return bucket.receive; });
+                bucket.receive.reset();
+            }
             for (size_t i = 0; i < bucket.parameters.size(); ++i) {
                 at::Tensor &gradient = bucket.parameters[i].mutable_grad();
-                gradient.copy_(bucket.flat.narrow(0, bucket.offsets[i], gradient.numel()).view(gradient.sizes()));
+                const auto part = [&](at::Tensor &flat) {
+                    return flat.narrow(0, bucket.offsets[i], gradient.numel()).view(gradient.sizes());
+                };
+                if (pairwise) {
+                    at::add_out(gradient, part(bucket.flat), part(bucket.peer_flat));
+                } else {
+                    gradient.copy_(part(bucket.flat));
+                }
+            }
+            // The side slots after the last bucket's gradients stay in its flat buffer, summed.
+            if (pairwise && side_count > 0 && b + 1 == buckets.size()) {
+                const int64_t length = int64_t(group->world_size) * side_count * 2;
+                bucket.flat.narrow(0, side_offset, length).add_(bucket.peer_flat.narrow(0, side_offset, length));
             }
         }
         return -1;
@@ -171,6 +227,7 @@ ct_gradient_reducer make_reducer(ct_process_group g, const ct_tensor *parameters
     reducer->group = g;
     reducer->side_count = side_count;
     reducer->scale = at::native::wrapped_scalar_tensor(1.0 / double(g->world_size));
+    reducer->pairwise = g->world_size == 2;
     size_t next = 0;
     for (int b = 0; b < bucket_count; ++b) {
         Bucket bucket;
@@ -195,6 +252,7 @@ ct_gradient_reducer make_reducer(ct_process_group g, const ct_tensor *parameters
             elements += int64_t(g->world_size) * side_count * 2;
         }
         bucket.flat = at::zeros({elements}, bucket.parameters[0].options().requires_grad(false));
+        if (g->world_size == 2) bucket.peer_flat = at::zeros_like(bucket.flat);
         reducer->buckets.push_back(std::move(bucket));
     }
     ct_gradient_reducer_s *self = reducer.get();
@@ -208,6 +266,8 @@ ct_gradient_reducer make_reducer(ct_process_group g, const ct_tensor *parameters
             }));
         reducer->hooks.emplace_back(std::move(accumulator), key);
     }
+    reducer->first_tag = g->next_tag;
+    g->next_tag += bucket_count;
     reducer->reset();
     return reducer.release();
 }
@@ -250,6 +310,23 @@ void ct_gradient_reducer_prepare(ct_gradient_reducer r) {
     std::lock_guard<std::mutex> lock(r->mutex);
     r->reset();
     r->expecting = true;
+    if (r->pairwise) r->post_receives();
+}
+
+int ct_gradient_reducer_set_pairwise(ct_gradient_reducer r, int pairwise) {
+    CT_TRY({
+        std::lock_guard<std::mutex> lock(r->mutex);
+        if (pairwise && r->group->world_size != 2) {
+            throw std::invalid_argument("gradient reducer: only two ranks exchange their buckets");
+        }
+        if (r->expecting) throw std::logic_error("gradient reducer: the reduction cannot change inside a backward");
+        r->pairwise = pairwise != 0;
+    })
+}
+
+int ct_gradient_reducer_pairwise(ct_gradient_reducer r) {
+    std::lock_guard<std::mutex> lock(r->mutex);
+    return int(r->pairwise);
 }
 
 int ct_gradient_reducer_launched(ct_gradient_reducer r) {

@@ -12,13 +12,21 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 struct ct_process_group_s {
     c10::intrusive_ptr<c10d::Store> store;
+    /// Sends and receives a gradient reducer left posted when a step failed: declared before
+    /// `group`, so their buffers go only after the group has closed its connections.
+    std::vector<c10::intrusive_ptr<c10d::Work>> unfinished;
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
     int rank;
     int world_size;
     std::chrono::milliseconds timeout;
+    /// The next point-to-point tag free for a gradient reducer: each takes one per bucket, so a
+    /// receive a failed step left posted never takes a later reducer's data. Every rank makes
+    /// its reducers in the same order, so the tags agree.
+    int next_tag = 0;
 };
 
 namespace ctorch {

@@ -68,12 +68,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Benchmark (data-parallel): switch every N batches between carrying the ranks' per-batch agreement on the next batch's gradients and waiting for it at once, and report what carrying it saves.")
     var syncAB: Int?
 
+    @Option(help: "Benchmark (world size 2): switch every N batches between the ranks exchanging their gradient buckets and Gloo's ring all-reduce, and report what the exchange saves.")
+    var reduceAB: Int?
+
     func validate() throws {
-        guard healthAB == nil || (db != nil && hooksAB == nil && storeAB == nil) else {
-            throw ValidationError("--health-ab needs --db (the rules judge the recorded batches) and no other A/B")
+        guard healthAB == nil || db != nil else {
+            throw ValidationError("--health-ab needs --db (the rules judge the recorded batches)")
         }
-        guard syncAB == nil || (hooksAB == nil && storeAB == nil && healthAB == nil) else {
-            throw ValidationError("--sync-ab is one A/B; it cannot be combined with --hooks-ab, --store-ab or --health-ab")
+        guard [hooksAB, storeAB, healthAB, syncAB, reduceAB].compactMap({ $0 }).count <= 1 else {
+            throw ValidationError("--hooks-ab, --store-ab, --health-ab, --sync-ab and --reduce-ab are one A/B each; give one")
         }
         guard (0...3600).contains(statsRetrySeconds) else {
             throw ValidationError("--stats-retry-seconds must be between 0 and 3600, not \(statsRetrySeconds)")
@@ -100,7 +103,7 @@ struct TrainCommand: ParsableCommand {
             if let weights = job.weights { FileHandle.standardError.write(Data("hookd train: weights: \(weights)\n".utf8)) }
             job.learner.callbacks.append(ProgressReporter())
             let stats = job.stats
-            let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB ?? storeAB ?? healthAB ?? syncAB,
+            let probe = BenchmarkProbe(maxBatches: maxBatches, abPeriod: hooksAB ?? storeAB ?? healthAB ?? syncAB ?? reduceAB,
                                        toggle: hooksAB != nil ? { stats.isEnabled = $0 } : nil)
             if syncAB != nil {
                 guard let sync = job.learner.rankSync else {
@@ -108,6 +111,17 @@ struct TrainCommand: ParsableCommand {
                 }
                 // "On" is carrying the flags: the feature whose cost (a negative overhead: its saving) is reported.
                 probe.toggle = { sync.waitsEveryBatch = !$0 }
+            }
+            if reduceAB != nil {
+                guard group?.worldSize == 2 else {
+                    throw ValidationError("--reduce-ab measures a data-parallel run of two: give --world-size 2 and --master")
+                }
+                // "On" is the exchange. The reducer is made once training starts; the toggle finds it
+                // at a batch's start, outside a backward, where switching cannot fail.
+                let learner = job.learner
+                probe.toggle = { [weak learner] on in
+                    for case let parallel as DataParallel in learner?.callbacks ?? [] { try? parallel.reducer?.setExchangesPairwise(on) }
+                }
             }
             if healthAB != nil {
                 // The run's watch is made once training starts; the toggle finds it among the callbacks.

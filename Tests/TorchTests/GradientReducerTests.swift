@@ -26,10 +26,12 @@ struct GradientReducerTests {
         }
     }
 
-    @Test("2 ranks: the first bucket starts before backward reaches the second; gradients become the ranks' average")
-    func overlapsAndAverages() throws {
+    @Test("2 ranks: the first bucket starts before backward reaches the second; gradients become the ranks' average",
+          arguments: [true, false])
+    func overlapsAndAverages(pairwise: Bool) throws {
         let results = Self.onTwoRanks { group, step in
             let reducer = try GradientReducer(group: group, buckets: [[step.b], [step.a]])
+            try reducer.setExchangesPairwise(pairwise)
             // Seen by a's own gradient hook, which runs before a's gradient is accumulated.
             nonisolated(unsafe) var launchedWhenAArrived = -1
             let probe = try step.a.registerGradHook { _ in
@@ -75,6 +77,75 @@ struct GradientReducerTests {
         }
     }
 
+    @Test("2 ranks exchange their buckets by default, and the exchange's averages equal the ring all-reduce's to the bit")
+    func exchangeEqualsRing() throws {
+        let results = Self.onTwoRanks { group, _ in
+            // Gradients of many magnitudes, different on each rank: loss = sum(w * x) gives w.grad = x.
+            let values = { (count: Int, scale: Float) in
+                (0..<count).map { i in scale * Float(sin(Double(i * (group.rank + 3)) * 1.7)) * Float(1 + i % 7) }
+            }
+            let w = try Tensor(values(3000, 1), shape: [3, 1000]).requiresGrad(true)
+            let v = try Tensor(values(50, 1), shape: [50]).requiresGrad(true)
+            let x = try Tensor(values(3000, 1000), shape: [3, 1000])
+            let y = try Tensor(values(50, 1e-3), shape: [50])
+            let reducer = try GradientReducer(group: group, buckets: [[v], [w]])
+            let byDefault = reducer.exchangesPairwise
+            var averages: [[Float]] = []
+            for pairwise in [true, false] {
+                try reducer.setExchangesPairwise(pairwise)
+                try w.setGrad(nil)
+                try v.setGrad(nil)
+                reducer.prepareForBackward()
+                try ((w * x).sum() + (v * y).sum()).backward()
+                #expect(throws: TorchError.self) { try reducer.setExchangesPairwise(!pairwise) }
+                #expect(try reducer.finishBackward() == nil)
+                averages.append(try w.grad!.floats() + v.grad!.floats())
+            }
+            return (byDefault, averages[0], averages[1])
+        }
+        var seen: [[Float]] = []
+        for (rank, result) in results.enumerated() {
+            let (byDefault, exchanged, ringed) = try result.get()
+            #expect(byDefault, "rank \(rank)")
+            #expect(exchanged.map(\.bitPattern) == ringed.map(\.bitPattern), "rank \(rank)")
+            seen.append(exchanged)
+        }
+        #expect(seen.count == 2 && seen[0].map(\.bitPattern) == seen[1].map(\.bitPattern), "both ranks hold the same average")
+    }
+
+    @Test("2 ranks: a step that ends with a parameter missing leaves receives posted; a later reducer on the group still averages")
+    func abandonedExchange() throws {
+        let results = Self.onTwoRanks { group, step in
+            let unused = try Tensor([5], shape: [1]).requiresGrad(true)
+            var failed: GradientReducer? = try GradientReducer(group: group, buckets: [[step.b], [unused], [step.a]])
+            failed!.prepareForBackward()
+            try step.loss.backward()
+            let missing = try failed!.finishBackward()
+            failed = nil
+            let next = try Step(rank: group.rank)
+            let reducer = try GradientReducer(group: group, buckets: [[next.b], [next.a]])
+            reducer.prepareForBackward()
+            try next.loss.backward()
+            #expect(try reducer.finishBackward() == nil)
+            return (missing, try next.a.grad!.floats(), try next.b.grad!.floats())
+        }
+        for (rank, result) in results.enumerated() {
+            let (missing, a, b) = try result.get()
+            #expect(missing == 1, "rank \(rank)")
+            #expect(a == [4.5, 9] && b == [4.5], "rank \(rank)")
+        }
+    }
+
+    @Test("only a world of two exchanges: one rank keeps Gloo's all-reduce and refuses the exchange")
+    func exchangeNeedsTwoRanks() throws {
+        let group = try ProcessGroup(master: Ranks.master(), rank: 0, worldSize: 1, timeout: 10)
+        let reducer = try GradientReducer(group: group, buckets: [[try Tensor([1], shape: [1]).requiresGrad(true)]])
+        #expect(!reducer.exchangesPairwise)
+        let error = #expect(throws: TorchError.self) { try reducer.setExchangesPairwise(true) }
+        #expect(error?.message.contains("only two ranks exchange") == true)
+        try reducer.setExchangesPairwise(false)
+    }
+
     @Test("a parameter without a gradient is reported, and later buckets wait for it (launch order is bucket order)")
     func missingGradient() throws {
         let group = try ProcessGroup(master: Ranks.master(), rank: 0, worldSize: 1, timeout: 10)
@@ -87,10 +158,12 @@ struct GradientReducerTests {
         #expect(try reducer.finishBackward() == 1)
     }
 
-    @Test("side values ride on the last bucket: every rank gets every rank's largest, exactly, and the gradients stay the average")
-    func sideValues() throws {
+    @Test("side values ride on the last bucket: every rank gets every rank's largest, exactly, and the gradients stay the average",
+          arguments: [true, false])
+    func sideValues(pairwise: Bool) throws {
         let results = Self.onTwoRanks { group, step in
             let reducer = try GradientReducer(group: group, buckets: [[step.b], [step.a]], sideValueCount: 3)
+            try reducer.setExchangesPairwise(pairwise)
             // Past 2^24 (a float's exact integers) and near 2^48, the largest allowed.
             let rank = group.rank
             let big: Int64 = (1 << 48) - 1 - Int64(rank)

@@ -271,6 +271,11 @@ void ct_gradient_reducer_free(ct_gradient_reducer r);
 void ct_gradient_reducer_prepare(ct_gradient_reducer r);
 /// Buckets whose all-reduce has been launched since prepare.
 int ct_gradient_reducer_launched(ct_gradient_reducer r);
+/// Two ranks reduce each bucket by exchanging it (send and receive on the group, added while
+/// copied into the gradients) rather than through Gloo's ring all-reduce: the default at world
+/// size 2, the same sums to the bit. Switchable between steps; only at world size 2.
+int ct_gradient_reducer_set_pairwise(ct_gradient_reducer r, int pairwise);
+int ct_gradient_reducer_pairwise(ct_gradient_reducer r);
 /// Waits (each bounded by the group's timeout) for every bucket's all-reduce and copies the
 /// averages into the gradients; `*missing` is then -1, or the index of the first parameter that
 /// got no gradient in this backward (nothing is copied).

@@ -60,6 +60,18 @@ public final class GradientReducer {
     /// Arms the hooks for the next backward (DDP's `prepare_for_backward`).
     public func prepareForBackward() { ct_gradient_reducer_prepare(handle) }
 
+    /// Whether the two ranks of a world of two reduce each bucket by exchanging it (one send and
+    /// one receive each, added into the gradients) rather than by Gloo's ring all-reduce, which
+    /// waits twice as often. The default at world size 2; the sums are the same to the bit. Set
+    /// between steps (`setExchangesPairwise`).
+    public var exchangesPairwise: Bool { ct_gradient_reducer_pairwise(handle) != 0 }
+
+    /// Chooses the exchange (only a world of two can) or the ring for the next steps; throws
+    /// between `prepareForBackward` and `finishBackward`. `hookd train --reduce-ab` switches it.
+    public func setExchangesPairwise(_ pairwise: Bool) throws {
+        try check("gradient reducer", ct_gradient_reducer_set_pairwise(handle, pairwise ? 1 : 0))
+    }
+
     /// How many buckets' all-reduces have started since `prepareForBackward`.
     public var launchedBuckets: Int { Int(ct_gradient_reducer_launched(handle)) }
 
