@@ -50,15 +50,18 @@ std::string message_of(const std::exception &e) {
 
 } // namespace
 
+std::runtime_error ctorch::collective_error(ct_process_group g, const char *name, const std::exception &e) {
+    return std::runtime_error(std::string(name) + " across " + std::to_string(g->world_size) + " ranks failed on rank " +
+                              std::to_string(g->rank) + " (a rank died or did not answer within " +
+                              seconds_text(g->timeout.count() / 1000.0) + "): " + message_of(e));
+}
+
 void ctorch::run_collective(ct_process_group g, const char *name,
                             const std::function<c10::intrusive_ptr<c10d::Work>()> &start) {
     try {
         start()->wait(g->timeout);
     } catch (const std::exception &e) {
-        throw std::runtime_error(std::string(name) + " across " + std::to_string(g->world_size) +
-                                 " ranks failed on rank " + std::to_string(g->rank) +
-                                 " (a rank died or did not answer within " +
-                                 seconds_text(g->timeout.count() / 1000.0) + "): " + message_of(e));
+        throw collective_error(g, name, e);
     }
 }
 

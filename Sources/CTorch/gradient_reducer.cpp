@@ -7,8 +7,8 @@
 // Between two ranks a bucket is reduced by one exchange instead: each rank sends its bucket to
 // the other and receives the other's (Gloo send/recv on the same group), and adds the two while
 // copying into the gradients. Gloo's ring all-reduce takes two half exchanges with a reduction
-// between them, at least four waits on its loop thread; on 2 shared vCPUs it took ~2.7 ms for the
-// 1.6 MB first layer where the exchange takes ~1.5 ms, the add included (BENCHMARKS.md). The sum is
+// between them, at least four waits on its loop thread; on 2 shared vCPUs it took 2.7-3.2 ms for
+// the 1.6 MB first layer where the exchange takes ~1.8 ms, the add included (BENCHMARKS.md). The sum is
 // the same to the bit: each element is the sum of the same two terms, and float addition of two
 // terms does not depend on their order. The receives are posted before backward (at prepare):
 // Gloo sends only into a receive the other side has announced, so the rank that finishes
@@ -306,11 +306,19 @@ int ct_gradient_reducer_side_maxima(ct_gradient_reducer r, int64_t *values) {
 
 void ct_gradient_reducer_free(ct_gradient_reducer r) { delete r; }
 
-void ct_gradient_reducer_prepare(ct_gradient_reducer r) {
-    std::lock_guard<std::mutex> lock(r->mutex);
-    r->reset();
-    r->expecting = true;
-    if (r->pairwise) r->post_receives();
+int ct_gradient_reducer_prepare(ct_gradient_reducer r) {
+    CT_TRY({
+        std::lock_guard<std::mutex> lock(r->mutex);
+        r->reset();
+        r->expecting = true;
+        // Gloo refuses a receive on a connection it has seen fail: the rank that died is named.
+        try {
+            if (r->pairwise) r->post_receives();
+        } catch (const std::exception &e) {
+            r->expecting = false;
+            throw ctorch::collective_error(r->group, "all_reduce", e);
+        }
+    })
 }
 
 int ct_gradient_reducer_set_pairwise(ct_gradient_reducer r, int pairwise) {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -45,4 +46,7 @@ std::string address_towards(const std::string &host, uint16_t port);
 /// message says which rank saw it and why.
 void run_collective(ct_process_group g, const char *name,
                     const std::function<c10::intrusive_ptr<c10d::Work>()> &start);
+
+/// The error `run_collective` throws when collective `name` fails with `e` on this rank.
+std::runtime_error collective_error(ct_process_group g, const char *name, const std::exception &e);
 }

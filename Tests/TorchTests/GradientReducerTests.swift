@@ -38,7 +38,7 @@ struct GradientReducerTests {
                 launchedWhenAArrived = reducer.launchedBuckets
                 return nil
             }
-            reducer.prepareForBackward()
+            try reducer.prepareForBackward()
             try step.loss.backward()
             let launchedAfterBackward = reducer.launchedBuckets
             let missing = try reducer.finishBackward()
@@ -64,7 +64,7 @@ struct GradientReducerTests {
             let local = (reducer.launchedBuckets, try step.b.grad!.floats())
             try step.b.setGrad(nil)
             try step.a.setGrad(nil)
-            reducer.prepareForBackward()
+            try reducer.prepareForBackward()
             try step.loss.backward()
             _ = try reducer.finishBackward()
             return (local, try step.b.grad!.floats())
@@ -95,7 +95,7 @@ struct GradientReducerTests {
                 try reducer.setExchangesPairwise(pairwise)
                 try w.setGrad(nil)
                 try v.setGrad(nil)
-                reducer.prepareForBackward()
+                try reducer.prepareForBackward()
                 try ((w * x).sum() + (v * y).sum()).backward()
                 #expect(throws: TorchError.self) { try reducer.setExchangesPairwise(!pairwise) }
                 #expect(try reducer.finishBackward() == nil)
@@ -118,13 +118,13 @@ struct GradientReducerTests {
         let results = Self.onTwoRanks { group, step in
             let unused = try Tensor([5], shape: [1]).requiresGrad(true)
             var failed: GradientReducer? = try GradientReducer(group: group, buckets: [[step.b], [unused], [step.a]])
-            failed!.prepareForBackward()
+            try failed!.prepareForBackward()
             try step.loss.backward()
             let missing = try failed!.finishBackward()
             failed = nil
             let next = try Step(rank: group.rank)
             let reducer = try GradientReducer(group: group, buckets: [[next.b], [next.a]])
-            reducer.prepareForBackward()
+            try reducer.prepareForBackward()
             try next.loss.backward()
             #expect(try reducer.finishBackward() == nil)
             return (missing, try next.a.grad!.floats(), try next.b.grad!.floats())
@@ -134,6 +134,29 @@ struct GradientReducerTests {
             #expect(missing == 1, "rank \(rank)")
             #expect(a == [4.5, 9] && b == [4.5], "rank \(rank)")
         }
+    }
+
+    @Test("2 ranks: one leaves between steps; the other's next exchange fails naming the collective and itself, in an error, not an abort")
+    func peerLeavesBetweenSteps() throws {
+        let results = Self.onTwoRanks { group, step in
+            let reducer = try GradientReducer(group: group, buckets: [[step.b], [step.a]])
+            try reducer.prepareForBackward()
+            try step.loss.backward(retainGraph: true)
+            _ = try reducer.finishBackward()
+            guard group.rank == 0 else { return "" }
+            // Rank 1's group (its connections) closes when its closure returns; let Gloo see it.
+            Thread.sleep(forTimeInterval: 1)
+            do {
+                try reducer.prepareForBackward()
+                try step.loss.backward()
+                _ = try reducer.finishBackward()
+                return "no error"
+            } catch let error as TorchError {
+                return error.message
+            }
+        }
+        let message = try results[0].get()
+        #expect(message.contains("all_reduce across 2 ranks failed on rank 0"), "\(message)")
     }
 
     @Test("only a world of two exchanges: one rank keeps Gloo's all-reduce and refuses the exchange")
@@ -152,7 +175,7 @@ struct GradientReducerTests {
         let step = try Step(rank: 0)
         let unused = try Tensor([5], shape: [1]).requiresGrad(true)
         let reducer = try GradientReducer(group: group, buckets: [[step.b], [unused], [step.a]])
-        reducer.prepareForBackward()
+        try reducer.prepareForBackward()
         try step.loss.backward()
         #expect(reducer.launchedBuckets == 1)
         #expect(try reducer.finishBackward() == 1)
@@ -168,7 +191,7 @@ struct GradientReducerTests {
             let rank = group.rank
             let big: Int64 = (1 << 48) - 1 - Int64(rank)
             try reducer.sendSideValues([Int64(rank + 1), (1 << 40) + Int64(rank), rank == 0 ? big : 0])
-            reducer.prepareForBackward()
+            try reducer.prepareForBackward()
             try step.loss.backward(retainGraph: true)
             _ = try reducer.finishBackward()
             let carried = reducer.receivedSideValues()
@@ -176,7 +199,7 @@ struct GradientReducerTests {
             // The next step sends nothing: nothing is received.
             try step.a.setGrad(nil)
             try step.b.setGrad(nil)
-            reducer.prepareForBackward()
+            try reducer.prepareForBackward()
             try step.loss.backward()
             _ = try reducer.finishBackward()
             return (carried, gradients, reducer.receivedSideValues() == nil)

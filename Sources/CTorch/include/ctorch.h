@@ -267,8 +267,9 @@ int ct_gradient_reducer_send_side(ct_gradient_reducer r, const int64_t *values);
 /// carried them (this rank staged some before it), else 0 and `values` untouched.
 int ct_gradient_reducer_side_maxima(ct_gradient_reducer r, int64_t *values);
 void ct_gradient_reducer_free(ct_gradient_reducer r);
-/// Arms the hooks for the next backward (DDP's prepare_for_backward).
-void ct_gradient_reducer_prepare(ct_gradient_reducer r);
+/// Arms the hooks for the next backward (DDP's prepare_for_backward); when two ranks exchange,
+/// also posts this step's receives, which fails once Gloo has seen the other rank go.
+int ct_gradient_reducer_prepare(ct_gradient_reducer r);
 /// Buckets whose all-reduce has been launched since prepare.
 int ct_gradient_reducer_launched(ct_gradient_reducer r);
 /// Two ranks reduce each bucket by exchanging it (send and receive on the group, added while

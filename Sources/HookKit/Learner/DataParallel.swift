@@ -46,7 +46,7 @@ public final class DataParallel: LearnerCallback {
 
     /// Arms the gradient hooks for this batch's backward, as DDP's forward does.
     public func afterLoss(_ learner: Learner, loss: Tensor) throws {
-        reducer?.prepareForBackward()
+        try reducer?.prepareForBackward()
     }
 
     public func afterBackward(_ learner: Learner) throws {

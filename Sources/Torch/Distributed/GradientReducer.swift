@@ -58,7 +58,8 @@ public final class GradientReducer {
     deinit { ct_gradient_reducer_free(handle) }
 
     /// Arms the hooks for the next backward (DDP's `prepare_for_backward`).
-    public func prepareForBackward() { ct_gradient_reducer_prepare(handle) }
+    /// Throws when the ranks exchange and Gloo has already seen the other rank fail.
+    public func prepareForBackward() throws { try check("all_reduce", ct_gradient_reducer_prepare(handle)) }
 
     /// Whether the two ranks of a world of two reduce each bucket by exchanging it (one send and
     /// one receive each, added into the gradients) rather than by Gloo's ring all-reduce, which
