@@ -21,23 +21,18 @@ ratios (each from runs a minute apart).
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+
+from bench_daemon import free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEER = os.path.join(HERE, "..", "scripts", "ddp_peer.py")
 PY = "/usr/bin/python3"
 DATA = "/usr/share/datasets/fashion-mnist"
 LAYERS = "784,512,256,10"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def spec(path, weights, epochs):

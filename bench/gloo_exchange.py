@@ -10,13 +10,14 @@ milliseconds per operation.
 """
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import time
 
 import torch
 import torch.distributed as dist
+
+from bench_daemon import free_port
 
 # The MLP 784-512-256-10: the first layer's weight and bias (the last bucket), the other two layers
 # (the first bucket), and a small message.
@@ -60,9 +61,7 @@ def main():
     if args.rank is not None:
         rank_main(args.rank, args.port, args.steps)
         return
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     ranks = [subprocess.Popen([sys.executable, os.path.abspath(__file__), "--rank", str(r), "--port", str(port),
                                "--steps", str(args.steps)]) for r in range(2)]
     if any(p.wait() != 0 for p in ranks):
