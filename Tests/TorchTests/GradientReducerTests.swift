@@ -159,6 +159,26 @@ struct GradientReducerTests {
         #expect(message.contains("all_reduce across 2 ranks failed on rank 0"), "\(message)")
     }
 
+    @Test("the setting takes effect: a rank exchanging and a rank in the ring never meet, and both fail within the timeout")
+    func modesDoNotMeet() throws {
+        let master = Ranks.master()
+        let started = Date()
+        let results = Ranks.run(2) { rank in
+            let group = try ProcessGroup(master: master, rank: rank, worldSize: 2, timeout: 2)
+            let step = try Step(rank: rank)
+            let reducer = try GradientReducer(group: group, buckets: [[step.b], [step.a]])
+            try reducer.setExchangesPairwise(rank == 0)
+            #expect(reducer.exchangesPairwise == (rank == 0))
+            try reducer.prepareForBackward()
+            try step.loss.backward()
+            _ = try reducer.finishBackward()
+        }
+        for (rank, result) in results.enumerated() {
+            #expect(throws: TorchError.self, "rank \(rank)") { try result.get() }
+        }
+        #expect(Date().timeIntervalSince(started) < 20)
+    }
+
     @Test("only a world of two exchanges: one rank keeps Gloo's all-reduce and refuses the exchange")
     func exchangeNeedsTwoRanks() throws {
         let group = try ProcessGroup(master: Ranks.master(), rank: 0, worldSize: 1, timeout: 10)
